@@ -1,0 +1,13 @@
+// Asset step of the build: tsc compiles the TypeScript, this copies what it does not (icons and codex files).
+const { src, dest, parallel } = require('gulp');
+
+function copyIcons() {
+	return src(['nodes/**/*.svg', 'credentials/**/*.svg'], { base: '.', encoding: false }).pipe(dest('dist'));
+}
+
+function copyCodex() {
+	return src('nodes/**/*.node.json', { base: '.' }).pipe(dest('dist'));
+}
+
+exports['build:assets'] = parallel(copyIcons, copyCodex);
+exports.default = exports['build:assets'];

@@ -1,0 +1,42 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as call from './actions/call';
+import { router } from './actions/router';
+import * as task from './actions/task';
+
+export class StreamVideo implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Stream Video',
+		name: 'streamVideo',
+		icon: { light: 'file:streamVideo.svg', dark: 'file:streamVideo.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Delete Stream Video calls (soft or hard) and follow hard-delete tasks',
+		defaults: { name: 'Stream Video' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'streamVideoApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Call', value: 'call' },
+					{ name: 'Task', value: 'task' },
+				],
+				default: 'call',
+			},
+			...call.description,
+			...task.description,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,39 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { transportOptions } from '../../../shared/descriptions';
+import { requireId } from '../../../shared/validation';
+import { taskIdRule } from '../../descriptions';
+import { describeTask, type StreamSession } from '../../session';
+import { streamPaths } from '../../transport';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Task ID',
+		name: 'taskId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. 3e1b4c2a-…',
+		description: 'The task ID a hard delete returned',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [...transportOptions],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['task'], operation: ['get'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, session: StreamSession): Promise<IDataObject> {
+	const taskId = requireId(this.getNode(), this.getNodeParameter('taskId', itemIndex), taskIdRule, itemIndex);
+	const response = await session.api.request(
+		{ method: 'GET', path: streamPaths.task(taskId), rateLimitKey: 'getTask', context: { taskId } },
+		itemIndex,
+	);
+	return { ...describeTask(response.body), taskId, duration: response.body.duration };
+}

@@ -1,0 +1,67 @@
+import type { IDataObject, IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
+
+import { DEFAULT_TRANSPORT_OPTIONS, ProviderClient } from '../shared/transport';
+import type { ApiRequest, ProviderProfile, TransportOptions } from '../shared/types';
+import { pathSegment, requireBaseUrl } from '../shared/validation';
+
+export const STREAM_CREDENTIAL = 'streamVideoApi';
+
+/** Stream errors: `{"code": 16, "message": "...", "StatusCode": 404, ...}`. */
+export const streamProfile: ProviderProfile = {
+	provider: 'streamVideo',
+	displayName: 'Stream Video',
+	credentialType: STREAM_CREDENTIAL,
+	parseError(status, body) {
+		const error = (body ?? {}) as IDataObject;
+		const message = typeof error.message === 'string' && error.message !== '' ? error.message : `HTTP ${status}`;
+		return { code: error.code !== undefined ? String(error.code) : undefined, message };
+	},
+	requestIdFrom(headers) {
+		return headers['x-request-id'];
+	},
+	clientRequestIdHeader: 'x-client-request-id',
+	hints: {
+		401: 'Check the API key and secret in the Stream Video credential (Stream dashboard → your app → Overview).',
+		403: 'Hard delete needs server-side authentication; check that the credential holds the app secret, and that the app is active.',
+		429: 'Stream rate limits each endpoint per minute; lower Concurrency or spread the run over time.',
+	},
+};
+
+/** Stream's per-second cap is its per-minute limit ÷ 30. */
+const STREAM_PACING = { kind: 'rateLimitHeaders', perSecondDivisor: 30 } as const;
+
+/** What Stream calls "not found": the call (or task) does not exist, as opposed to an unknown call type. */
+export function isStreamNotFound(status: number, body: unknown): boolean {
+	const error = (body ?? {}) as IDataObject;
+	const message = typeof error.message === 'string' ? error.message : '';
+	return status === 404 && String(error.code) === '16' && !/call type/i.test(message);
+}
+
+export const streamPaths = {
+	call: (type: string, id: string) => `/api/v2/video/call/${pathSegment(type)}/${pathSegment(id)}`,
+	deleteCall: (type: string, id: string) => `${streamPaths.call(type, id)}/delete`,
+	task: (id: string) => `/api/v2/tasks/${pathSegment(id)}`,
+	queryCalls: () => '/api/v2/video/calls',
+};
+
+/** One execution's view of Stream: the client (with its pacing state) and the base URL. */
+export class StreamApi {
+	constructor(
+		readonly client: ProviderClient,
+		private readonly baseUrl: string,
+	) {}
+
+	static async create(
+		ctx: IExecuteFunctions | IPollFunctions,
+		options: TransportOptions = DEFAULT_TRANSPORT_OPTIONS,
+	): Promise<StreamApi> {
+		const credentials = await ctx.getCredentials(STREAM_CREDENTIAL);
+		const baseUrl = requireBaseUrl(ctx.getNode(), credentials.baseUrl, 'Stream Video base URL', 0);
+		return new StreamApi(new ProviderClient(ctx, streamProfile, STREAM_PACING, options), baseUrl);
+	}
+
+	request(request: Omit<ApiRequest, 'url'> & { path: string }, itemIndex: number, acceptStatuses: number[] = []) {
+		const { path, ...rest } = request;
+		return this.client.request({ ...rest, url: `${this.baseUrl}${path}` }, itemIndex, acceptStatuses);
+	}
+}

@@ -1,0 +1,52 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** Options every delete offers, whatever the provider. */
+export const ignoreNotFoundOption: INodeProperties = {
+	displayName: 'Ignore Not Found',
+	name: 'ignoreNotFound',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether a call the provider does not know (already deleted, never existed) gives a normal item with outcome "not_found" instead of an error. Useful for re-running erasure requests.',
+};
+
+export const dryRunOption: INodeProperties = {
+	displayName: 'Dry Run',
+	name: 'dryRun',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to only look the call up and report what would be deleted, deleting nothing. The item gets outcome "dry_run".',
+};
+
+export const concurrencyOption: INodeProperties = {
+	displayName: 'Concurrency',
+	name: 'concurrency',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 100 },
+	default: 10,
+	description:
+		"How many items are processed at the same time. Requests are paced to the provider's rate limit either way.",
+};
+
+export const requestTimeoutOption: INodeProperties = {
+	displayName: 'Request Timeout (Ms)',
+	name: 'requestTimeout',
+	type: 'number',
+	typeOptions: { minValue: 1000 },
+	default: 30000,
+	description: 'How long to wait for one answer before the attempt counts as failed and is retried',
+};
+
+export const maxAttemptsOption: INodeProperties = {
+	displayName: 'Max Attempts',
+	name: 'maxAttempts',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 20 },
+	default: 6,
+	description:
+		'How many times one request is tried when the provider is rate limiting, unavailable or unreachable. Other errors are never retried.',
+};
+
+/** Options shared by operations that send one request per item. */
+export const transportOptions: INodeProperties[] = [concurrencyOption, maxAttemptsOption, requestTimeoutOption];

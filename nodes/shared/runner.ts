@@ -1,0 +1,111 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+/** One operation: its parameters and how it handles one item. */
+export interface OperationModule<Session> {
+	description: INodeProperties[];
+	execute(this: IExecuteFunctions, itemIndex: number, session: Session): Promise<IDataObject | IDataObject[]>;
+}
+
+export type OperationMap<Session> = Record<string, Record<string, OperationModule<Session>>>;
+
+/** A session may hold work that completes the batch as a whole (Stream waits for hard-delete tasks). */
+export interface BatchSession {
+	finish?(): Promise<void>;
+}
+
+/** Fields of an item error worth keeping in the error item, besides the message. */
+const ERROR_CONTEXT_FIELDS = [
+	'provider',
+	'callId',
+	'callType',
+	'taskId',
+	'httpStatus',
+	'code',
+	'requestId',
+	'attempts',
+];
+
+/**
+ * Runs one operation over all input items with bounded concurrency. Output keeps the input order,
+ * one item (or one list, for "get many") per input, each with pairedItem. With "continue on fail"
+ * (or the error output) a failed item becomes an error item in its place; otherwise the first
+ * failure stops the node once in-flight items have settled.
+ */
+export async function runOperation<Session extends BatchSession>(
+	ctx: IExecuteFunctions,
+	operations: OperationMap<Session>,
+	createSession: (concurrency: number) => Promise<Session>,
+): Promise<INodeExecutionData[][]> {
+	const items = ctx.getInputData();
+	const resource = ctx.getNodeParameter('resource', 0) as string;
+	const operationName = ctx.getNodeParameter('operation', 0) as string;
+	const operation = operations[resource]?.[operationName];
+	if (!operation) {
+		throw new NodeOperationError(ctx.getNode(), `The operation "${operationName}" on "${resource}" is not supported`);
+	}
+	const concurrency = clampConcurrency(ctx.getNodeParameter('options.concurrency', 0, 10));
+	const session = await createSession(concurrency);
+	const results: Array<IDataObject | IDataObject[]> = new Array(items.length);
+	const failed = new Set<number>();
+	const continueOnFail = ctx.continueOnFail();
+	let stopError: { index: number; error: Error } | undefined;
+
+	const runItem = async (itemIndex: number): Promise<void> => {
+		try {
+			results[itemIndex] = await operation.execute.call(ctx, itemIndex, session);
+		} catch (error) {
+			if (continueOnFail) {
+				results[itemIndex] = errorItem(error as Error);
+				failed.add(itemIndex);
+			} else if (!stopError || itemIndex < stopError.index) {
+				stopError = { index: itemIndex, error: withItemIndex(ctx, error as Error, itemIndex) };
+			}
+		}
+	};
+
+	// The first item runs alone: it warms what every later item shares (an access token, rate-limit
+	// knowledge), so a 500-item run asks for one token, not one per concurrent worker.
+	let next = 0;
+	if (items.length > 0) await runItem(next++);
+	const worker = async (): Promise<void> => {
+		while (next < items.length && !stopError) await runItem(next++);
+	};
+	await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+
+	if (stopError) throw stopError.error;
+	await session.finish?.();
+	return [
+		results.flatMap((json, itemIndex) =>
+			failed.has(itemIndex)
+				? [{ json: json as IDataObject, pairedItem: { item: itemIndex } }]
+				: ctx.helpers.constructExecutionMetaData(ctx.helpers.returnJsonArray(json), {
+						itemData: { item: itemIndex },
+					}),
+		),
+	];
+}
+
+function clampConcurrency(value: unknown): number {
+	const number = Math.floor(Number(value));
+	if (!Number.isFinite(number) || number < 1) return 1;
+	return Math.min(number, 100);
+}
+
+function errorItem(error: Error & { description?: string | null; context?: IDataObject }): IDataObject {
+	const json: IDataObject = { error: error.message };
+	if (error.description) json.description = error.description;
+	for (const field of ERROR_CONTEXT_FIELDS) {
+		const value = error.context?.[field];
+		if (value !== undefined && value !== null) json[field] = value;
+	}
+	return json;
+}
+
+function withItemIndex(ctx: IExecuteFunctions, error: Error & { context?: IDataObject }, itemIndex: number): Error {
+	if (error instanceof NodeOperationError || error.constructor?.name === 'NodeApiError') {
+		error.context = { ...error.context, itemIndex };
+		return error;
+	}
+	return new NodeOperationError(ctx.getNode(), error, { itemIndex });
+}

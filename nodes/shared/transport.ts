@@ -1,0 +1,313 @@
+import { randomUUID } from 'node:crypto';
+
+import type { IDataObject, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
+
+import { RequestPacer } from './pacing';
+import type {
+	ApiRequest,
+	ApiResponse,
+	PacingPolicy,
+	ProviderProfile,
+	RequestContext,
+	TransportOptions,
+} from './types';
+
+export const DEFAULT_TRANSPORT_OPTIONS: TransportOptions = {
+	concurrency: 10,
+	timeoutMs: 30_000,
+	maxAttempts: 6,
+	retryBudgetMs: 5 * 60_000,
+};
+
+const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+const NETWORK_ERROR_CODES = new Set([
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'ESOCKETTIMEDOUT',
+	'EPIPE',
+	'EAI_AGAIN',
+	'ENETUNREACH',
+	'EHOSTUNREACH',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_CAP_MS = 30_000;
+
+interface RawOutcome {
+	status?: number;
+	body?: unknown;
+	headers: Record<string, string>;
+	networkError?: string;
+	/** The request may have reached the provider (a timeout, a reset, a garbled answer). */
+	mayHaveActed: boolean;
+}
+
+/** A failed request: the provider's answer, or the network fault, after retries. */
+export class ProviderRequestFailure {
+	constructor(
+		readonly status: number | undefined,
+		readonly code: string | undefined,
+		readonly message: string,
+		readonly requestId: string | undefined,
+		readonly attempts: number,
+	) {}
+}
+
+/**
+ * The one transport for all providers. It sends through n8n's authenticated HTTP helper (so the
+ * credential's own authentication runs, including token refresh on 401), paces to the provider's
+ * limits, retries what is transient, and maps failures to NodeApiError with the provider's code.
+ */
+export class ProviderClient {
+	readonly pacer: RequestPacer;
+
+	constructor(
+		private readonly ctx: RequestContext,
+		readonly profile: ProviderProfile,
+		pacing: PacingPolicy,
+		readonly options: TransportOptions = DEFAULT_TRANSPORT_OPTIONS,
+	) {
+		this.pacer = new RequestPacer(pacing);
+	}
+
+	/**
+	 * Sends a request, retrying 429, 5xx and network faults. Resolves with 2xx answers and with any
+	 * status listed in `acceptStatuses` (for example 404, which callers turn into "not found"); any
+	 * other answer throws a NodeApiError for the item.
+	 */
+	async request(
+		request: ApiRequest,
+		itemIndex: number,
+		acceptStatuses: number[] = [],
+	): Promise<ApiResponse> {
+		const started = Date.now();
+		const requestedAt = new Date(started).toISOString();
+		const key = request.rateLimitKey ?? 'default';
+		const { clientRequestIdHeader } = this.profile;
+		const clientRequestId = clientRequestIdHeader ? randomUUID() : undefined;
+		if (clientRequestIdHeader && clientRequestId) {
+			request = { ...request, headers: { ...request.headers, [clientRequestIdHeader]: clientRequestId } };
+		}
+		let mayHaveActed = false;
+		let attempt = 0;
+		for (;;) {
+			attempt++;
+			await this.pacer.acquire(key);
+			const outcome = await this.send(request);
+			if (outcome.status !== undefined) this.pacer.observe(key, outcome.status, outcome.headers);
+			this.pacer.release(key);
+
+			const succeeded =
+				outcome.status !== undefined &&
+				outcome.networkError === undefined &&
+				((outcome.status >= 200 && outcome.status < 300) || acceptStatuses.includes(outcome.status));
+			if (succeeded) {
+				return {
+					status: outcome.status as number,
+					body: (outcome.body ?? {}) as IDataObject,
+					headers: outcome.headers,
+					requestId: this.profile.requestIdFrom(outcome.headers, outcome.body) ?? clientRequestId,
+					requestedAt,
+					durationMs: Date.now() - started,
+					attempts: attempt,
+					retriedAfterLostResponse: mayHaveActed,
+				};
+			}
+
+			const failure = this.describe(outcome, attempt, clientRequestId);
+			const wait = this.retryWait(outcome, attempt, key);
+			const elapsed = Date.now() - started;
+			if (wait === undefined || attempt >= this.options.maxAttempts || elapsed + wait > this.options.retryBudgetMs) {
+				throw this.toNodeError(failure, itemIndex, request);
+			}
+			mayHaveActed = mayHaveActed || outcome.mayHaveActed;
+			await sleep(wait);
+		}
+	}
+
+	/** Builds the item error for a failure the caller decided not to accept. */
+	toNodeError(
+		failure: ProviderRequestFailure,
+		itemIndex: number,
+		request?: Pick<ApiRequest, 'context'>,
+		advice?: string,
+	): NodeApiError {
+		const { displayName, provider } = this.profile;
+		const where = failure.status !== undefined ? `HTTP ${failure.status}` : 'no response';
+		const code = failure.code !== undefined ? `, code ${failure.code}` : '';
+		const retries = failure.attempts > 1 ? ` after ${failure.attempts} attempts` : '';
+		const hint = failure.status !== undefined ? this.profile.hints?.[failure.status] : undefined;
+		const descriptionParts = [
+			`${displayName} answered ${where}${code}${retries}.`,
+			advice ?? hint,
+			failure.requestId ? `Request ID for ${displayName} support: ${failure.requestId}.` : undefined,
+		];
+		const errorBody: JsonObject = {
+			provider,
+			httpStatus: failure.status ?? null,
+			code: failure.code ?? null,
+			message: failure.message,
+			requestId: failure.requestId ?? null,
+			attempts: failure.attempts,
+		};
+		Object.assign(errorBody, request?.context);
+		const error = new NodeApiError(this.ctx.getNode(), errorBody, {
+			message: `${displayName}: ${failure.message}`,
+			description: descriptionParts.filter(Boolean).join(' '),
+			httpCode: failure.status !== undefined ? String(failure.status) : undefined,
+			itemIndex,
+		});
+		error.context = { ...error.context, ...errorBody, itemIndex };
+		return error;
+	}
+
+	/** A failure record for a response the caller inspected (for example an accepted 404). */
+	failureFrom(response: ApiResponse): ProviderRequestFailure {
+		const details = this.profile.parseError(response.status, response.body);
+		return new ProviderRequestFailure(
+			response.status,
+			details.code,
+			details.message,
+			response.requestId,
+			response.attempts,
+		);
+	}
+
+	private describe(outcome: RawOutcome, attempts: number, clientRequestId?: string): ProviderRequestFailure {
+		const requestId = this.profile.requestIdFrom(outcome.headers, outcome.body) ?? clientRequestId;
+		if (outcome.networkError !== undefined) {
+			return new ProviderRequestFailure(
+				outcome.status,
+				outcome.networkError,
+				outcome.status !== undefined
+					? `The answer could not be read (${outcome.networkError})`
+					: `Could not reach ${this.profile.displayName} (${outcome.networkError})`,
+				requestId,
+				attempts,
+			);
+		}
+		const status = outcome.status as number;
+		const details = this.profile.parseError(status, outcome.body);
+		return new ProviderRequestFailure(
+			status,
+			details.code,
+			details.message,
+			requestId,
+			attempts,
+		);
+	}
+
+	/** How long to wait before the next attempt, or undefined when the failure is not transient. */
+	private retryWait(outcome: RawOutcome, attempt: number, key: string): number | undefined {
+		if (outcome.networkError === undefined && !RETRYABLE_STATUSES.has(outcome.status as number)) {
+			return undefined;
+		}
+		if (outcome.status === 429) {
+			const asked = this.pacer.waitAfterTooManyRequests(key, outcome.headers);
+			if (asked !== undefined) return asked + Math.random() * 250;
+		}
+		const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
+		return ceiling / 2 + Math.random() * (ceiling / 2);
+	}
+
+	private async send(request: ApiRequest): Promise<RawOutcome> {
+		const options: IHttpRequestOptions = {
+			method: request.method,
+			url: request.url,
+			qs: request.qs,
+			body: request.body,
+			headers: { Accept: 'application/json', ...request.headers },
+			json: true,
+			returnFullResponse: true,
+			timeout: this.options.timeoutMs,
+		};
+		try {
+			const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
+				this.ctx,
+				this.profile.credentialType,
+				options,
+			)) as { statusCode: number; headers: Record<string, unknown>; body: unknown };
+			return this.interpret(response.statusCode, response.headers, response.body);
+		} catch (error) {
+			return this.interpretThrown(error);
+		}
+	}
+
+	private interpret(status: number, rawHeaders: Record<string, unknown>, body: unknown): RawOutcome {
+		const headers = normalizeHeaders(rawHeaders);
+		const malformed = typeof body === 'string' && body.trim() !== '' && !isJson(body);
+		if (malformed && status < 300) {
+			// A 2xx whose body is not the JSON the API promises: the provider may well have acted.
+			return { status, headers, networkError: 'MALFORMED_RESPONSE', mayHaveActed: true };
+		}
+		const parsed = typeof body === 'string' && isJson(body) ? (JSON.parse(body) as unknown) : body;
+		return { status, body: parsed, headers, mayHaveActed: status >= 500 };
+	}
+
+	/** n8n's helper throws for HTTP errors and network faults alike; recover what happened. */
+	private interpretThrown(error: unknown): RawOutcome {
+		const response = findAxiosResponse(error);
+		if (response) return this.interpret(response.status, response.headers ?? {}, response.data);
+		const code = findErrorCode(error);
+		if (code === 'MALFORMED_RESPONSE' || error instanceof SyntaxError) {
+			return { headers: {}, networkError: 'MALFORMED_RESPONSE', mayHaveActed: true, status: 200 };
+		}
+		if (code !== undefined && NETWORK_ERROR_CODES.has(code)) {
+			return { headers: {}, networkError: code, mayHaveActed: code !== 'ECONNREFUSED' };
+		}
+		// Anything else (a credential that cannot sign, an aborted execution) is not a network fault.
+		throw error;
+	}
+}
+
+interface AxiosLikeResponse {
+	status: number;
+	headers?: Record<string, unknown>;
+	data?: unknown;
+}
+
+function findAxiosResponse(error: unknown): AxiosLikeResponse | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+		const candidate = (current as { response?: AxiosLikeResponse }).response;
+		if (candidate && typeof candidate === 'object' && typeof candidate.status === 'number') return candidate;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
+
+function findErrorCode(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+		const { code, message } = current as { code?: unknown; message?: unknown };
+		if (typeof code === 'string' && code !== '') return code;
+		if (typeof message === 'string') {
+			if (/socket hang up/i.test(message)) return 'ECONNRESET';
+			if (/timeout of \d+ms exceeded/i.test(message)) return 'ETIMEDOUT';
+			if (/Unexpected token|JSON/i.test(message) && current instanceof SyntaxError) return 'MALFORMED_RESPONSE';
+		}
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
+
+function normalizeHeaders(raw: Record<string, unknown>): Record<string, string> {
+	const headers: Record<string, string> = {};
+	for (const [name, value] of Object.entries(raw ?? {})) {
+		if (value === undefined || value === null) continue;
+		headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+	}
+	return headers;
+}
+
+function isJson(text: string): boolean {
+	try {
+		JSON.parse(text);
+		return true;
+	} catch {
+		return false;
+	}
+}

@@ -1,0 +1,67 @@
+import type { IDataObject, IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
+
+export type ProviderName = 'streamVideo' | 'microsoftGraph' | 'huskyVoice';
+
+/** The n8n contexts that may send provider requests: action nodes and the polling trigger. */
+export type RequestContext = IExecuteFunctions | IPollFunctions;
+
+export type HttpMethod = 'GET' | 'POST' | 'DELETE' | 'PUT' | 'PATCH';
+
+export interface ApiRequest {
+	method: HttpMethod;
+	url: string;
+	qs?: IDataObject;
+	body?: IDataObject;
+	headers?: Record<string, string>;
+	/** Requests sharing a key share a provider rate limit (Stream limits each endpoint separately). */
+	rateLimitKey?: string;
+	/** Fields identifying the item (call id, task id), copied into an error for this request. */
+	context?: IDataObject;
+}
+
+export interface ApiResponse {
+	status: number;
+	body: IDataObject;
+	headers: Record<string, string>;
+	requestId?: string;
+	/** ISO time the first attempt was sent. */
+	requestedAt: string;
+	durationMs: number;
+	attempts: number;
+	/** True when an earlier attempt may have reached the provider before its answer was lost. */
+	retriedAfterLostResponse: boolean;
+}
+
+export interface ProviderErrorDetails {
+	code?: string;
+	message: string;
+}
+
+/** What the shared transport needs to know about one provider. */
+export interface ProviderProfile {
+	provider: ProviderName;
+	displayName: string;
+	credentialType: string;
+	parseError(status: number, body: unknown): ProviderErrorDetails;
+	requestIdFrom(headers: Record<string, string>, body: unknown): string | undefined;
+	/** Header carrying a request id we generate, for providers that trace requests by it. */
+	clientRequestIdHeader?: string;
+	/** Extra advice shown under an error, keyed by HTTP status. */
+	hints?: Partial<Record<number, string>>;
+}
+
+export type PacingPolicy =
+	| { kind: 'none' }
+	/** A fixed number of requests in any sliding window (HuskyVoice: 60 per minute per key). */
+	| { kind: 'slidingWindow'; limit: number; windowMs: number }
+	/** Limits announced by X-RateLimit-Limit/Remaining/Reset (Stream), with a per-second cap of limit ÷ 30. */
+	| { kind: 'rateLimitHeaders'; perSecondDivisor: number };
+
+export interface TransportOptions {
+	concurrency: number;
+	/** Per-attempt timeout. */
+	timeoutMs: number;
+	maxAttempts: number;
+	/** Retries stop once an item has spent this long (waits included). */
+	retryBudgetMs: number;
+}

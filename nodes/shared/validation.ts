@@ -1,0 +1,93 @@
+import type { INode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+export interface IdRule {
+	label: string;
+	maxLength: number;
+	pattern: RegExp;
+	patternHint: string;
+}
+
+/**
+ * Checks an identifier before it goes anywhere near a URL. Empty values are errors, never a request
+ * to a collection path; values that are not strings (an expression returning an object) are errors too.
+ */
+export function requireId(node: INode, value: unknown, rule: IdRule, itemIndex: number): string {
+	if (typeof value !== 'string') {
+		const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+		throw new NodeOperationError(node, `${rule.label} must be text, but the expression gave ${got}`, {
+			itemIndex,
+			description: `Map a single text value into ${rule.label}, for example {{ $json.id }}, or convert it with String().`,
+		});
+	}
+	const id = value.trim();
+	if (id === '') {
+		throw new NodeOperationError(node, `${rule.label} is empty`, {
+			itemIndex,
+			description: `Item ${itemIndex} has no ${rule.label}. Check the field or the expression that fills it.`,
+		});
+	}
+	if (id.length > rule.maxLength) {
+		throw new NodeOperationError(
+			node,
+			`${rule.label} is too long (${id.length} characters, at most ${rule.maxLength})`,
+			{ itemIndex },
+		);
+	}
+	if (!rule.pattern.test(id)) {
+		throw new NodeOperationError(node, `${rule.label} "${truncate(id)}" contains characters that are not allowed`, {
+			itemIndex,
+			description: rule.patternHint,
+		});
+	}
+	return id;
+}
+
+function truncate(text: string): string {
+	return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+function isLoopback(hostname: string): boolean {
+	return LOOPBACK_HOSTS.has(hostname) || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
+/**
+ * Credential base URLs must use https: they carry secrets. Loopback hosts may use http, which is how
+ * local emulators and test doubles run.
+ */
+export function requireBaseUrl(node: INode, value: unknown, label: string, itemIndex: number): string {
+	const raw = typeof value === 'string' ? value.trim() : '';
+	let url: URL;
+	try {
+		url = new URL(raw);
+	} catch {
+		throw new NodeOperationError(node, `${label} "${raw}" is not a valid URL`, {
+			itemIndex,
+			description: 'Set a full URL such as https://example.com in the credential.',
+		});
+	}
+	const secure = url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
+	if (!secure) {
+		throw new NodeOperationError(node, `${label} must use https`, {
+			itemIndex,
+			description: `"${url.origin}" would send credentials unencrypted. Use https; plain http is accepted only for loopback addresses (localhost, 127.0.0.1, ::1), as used by local test servers.`,
+		});
+	}
+	if (url.username || url.password) {
+		throw new NodeOperationError(node, `${label} must not contain a user name or password`, { itemIndex });
+	}
+	return url.toString().replace(/\/+$/, '');
+}
+
+/** Splits a comma- or newline-separated list, dropping blanks and duplicates, keeping order. */
+export function parseIdList(value: unknown): string[] {
+	const parts = Array.isArray(value) ? value.map(String) : String(value ?? '').split(/[\s,]+/);
+	return [...new Set(parts.map((part) => part.trim()).filter((part) => part !== ''))];
+}
+
+/** Encodes one path segment; ids are validated already, this is the second line of defence. */
+export function pathSegment(value: string): string {
+	return encodeURIComponent(value);
+}
