@@ -1,0 +1,330 @@
+/**
+ * Runs real workflows in-process with n8n-core's WorkflowExecute, loading the BUILT package from
+ * dist/ the way n8n does. The credential's own authenticate/preAuthentication run, and requests go
+ * through n8n's real HTTP helpers to the emulators on 127.0.0.1. Only the workflow's first nodes
+ * (a manual trigger and an "items" node standing in for a Code node) are ours, so n8n-nodes-base
+ * is not needed.
+ */
+import path from 'node:path';
+
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	ICredentialsHelper,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestHelper,
+	IHttpRequestOptions,
+	INode,
+	INodeCredentialsDetails,
+	INodeExecutionData,
+	INodeType,
+	INodeTypes,
+	IRun,
+	IVersionedNodeType,
+	IWorkflowExecuteAdditionalData,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
+import { createRunExecutionData, NodeConnectionTypes, NodeHelpers, Workflow } from 'n8n-workflow';
+import { ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
+
+const PACKAGE_ROOT = path.resolve(__dirname, '../..');
+export const PACKAGE_NAME = 'n8n-nodes-call-deletion';
+
+class ManualTrigger implements INodeType {
+	description = {
+		displayName: 'Manual Trigger',
+		name: 'manualTrigger',
+		group: ['trigger'],
+		version: 1,
+		description: '',
+		defaults: { name: 'Manual Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [],
+	} as INodeType['description'];
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [[{ json: {} }]];
+	}
+}
+
+/** Emits the items in its `items` parameter, like a Code node returning a fixed array. */
+class Items implements INodeType {
+	description = {
+		displayName: 'Items',
+		name: 'items',
+		group: ['transform'],
+		version: 1,
+		description: '',
+		defaults: { name: 'Items' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' }],
+	} as INodeType['description'];
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const raw = this.getNodeParameter('items', 0) as string | IDataObject[];
+		const items = (typeof raw === 'string' ? JSON.parse(raw) : raw) as IDataObject[];
+		return [items.map((json, index) => ({ json, pairedItem: { item: 0 }, index }))].map((list) =>
+			list.map(({ json, pairedItem }) => ({ json, pairedItem })),
+		);
+	}
+}
+
+interface LoadedPackage {
+	nodeTypes: INodeTypes;
+	credentialTypes: Map<string, ICredentialType>;
+}
+
+let loaded: Promise<LoadedPackage> | undefined;
+
+/** Loads dist/ exactly as n8n loads a community package (package.json's n8n block). */
+export function loadPackage(): Promise<LoadedPackage> {
+	loaded ??= (async () => {
+		const loader = new PackageDirectoryLoader(PACKAGE_ROOT);
+		await loader.loadAll();
+		const types: Record<string, INodeType | IVersionedNodeType> = {
+			'test.manualTrigger': new ManualTrigger(),
+			'test.items': new Items(),
+		};
+		for (const [name, { type }] of Object.entries(loader.nodeTypes)) types[`${PACKAGE_NAME}.${name}`] = type;
+		const credentialTypes = new Map<string, ICredentialType>();
+		for (const [name, { type }] of Object.entries(loader.credentialTypes)) credentialTypes.set(name, type);
+		const nodeTypes: INodeTypes = {
+			getByName: (name) => types[name],
+			getByNameAndVersion: (name, version) => NodeHelpers.getVersionedNodeType(types[name], version),
+			getKnownTypes: () => ({}),
+		};
+		return { nodeTypes, credentialTypes };
+	})();
+	return loaded;
+}
+
+/** The data a credential holds, per credential id; preAuthentication writes tokens back here as n8n does. */
+export class CredentialStore {
+	readonly data = new Map<string, ICredentialDataDecryptedObject>();
+	readonly updates: Array<{ id: string; type: string }> = [];
+	set(id: string, values: ICredentialDataDecryptedObject): void {
+		this.data.set(id, { ...values });
+	}
+}
+
+/** Resolves `={{ $credentials.x }}` style templates used by generic authentication and credential tests. */
+function resolveTemplate(value: unknown, credentials: ICredentialDataDecryptedObject): unknown {
+	if (typeof value !== 'string' || !value.startsWith('=')) return value;
+	const body = value.slice(1);
+	return body.replace(/\{\{\s*([\s\S]+?)\s*\}\}/g, (_match, expression: string) =>
+		// eslint-disable-next-line @typescript-eslint/no-implied-eval
+		String(new Function('$credentials', `return (${expression});`)(credentials)),
+	);
+}
+
+class InProcessCredentialsHelper implements ICredentialsHelper {
+	constructor(
+		private readonly store: CredentialStore,
+		private readonly credentialTypes: Map<string, ICredentialType>,
+	) {}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	private type(name: string): ICredentialType {
+		const type = this.credentialTypes.get(name);
+		if (!type) throw new Error(`Unknown credential type ${name}`);
+		return type;
+	}
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const { authenticate } = this.type(typeName);
+		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
+		if (authenticate && authenticate.type === 'generic') {
+			const options = { ...requestOptions } as IHttpRequestOptions & Record<string, IDataObject>;
+			for (const [target, values] of Object.entries(authenticate.properties)) {
+				const resolved: IDataObject = { ...(options[target] as IDataObject) };
+				for (const [key, value] of Object.entries(values as IDataObject)) {
+					resolved[key] = resolveTemplate(value, credentials) as string;
+				}
+				options[target] = resolved;
+			}
+			return options;
+		}
+		return requestOptions;
+	}
+
+	/** As n8n: run the type's preAuthentication when its expirable field is empty or a 401 says so. */
+	async preAuthentication(
+		helpers: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		node: INode,
+		credentialsExpired: boolean,
+	): Promise<ICredentialDataDecryptedObject | undefined> {
+		const type = this.type(typeName);
+		const expirable = type.properties.find((p) => p.type === 'hidden' && p.typeOptions?.expirable === true);
+		if (!expirable || typeof type.preAuthentication !== 'function') return undefined;
+		if (credentials[expirable.name] !== '' && credentials[expirable.name] !== undefined && !credentialsExpired) {
+			return undefined;
+		}
+		const output = await type.preAuthentication.call(helpers, credentials);
+		if (output[expirable.name] === undefined) return undefined;
+		const details = node.credentials?.[typeName];
+		if (details?.id) {
+			this.store.set(details.id, { ...credentials, ...output } as ICredentialDataDecryptedObject);
+			this.store.updates.push({ id: details.id, type: typeName });
+		}
+		return { ...credentials, ...output } as ICredentialDataDecryptedObject;
+	}
+
+	async runPreAuthentication(
+		helpers: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+	): Promise<ICredentialDataDecryptedObject | undefined> {
+		const type = this.type(typeName);
+		return typeof type.preAuthentication === 'function'
+			? ((await type.preAuthentication.call(helpers, credentials)) as ICredentialDataDecryptedObject)
+			: undefined;
+	}
+
+	async getCredentials(): Promise<never> {
+		throw new Error('not used');
+	}
+
+	async getDecrypted(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		nodeCredentials: INodeCredentialsDetails,
+	): Promise<ICredentialDataDecryptedObject> {
+		const data = nodeCredentials.id ? this.store.data.get(nodeCredentials.id) : undefined;
+		if (!data) throw new Error(`No credential "${nodeCredentials.id}" in the test store`);
+		return { ...data };
+	}
+
+	async updateCredentials(details: INodeCredentialsDetails, _type: string, data: ICredentialDataDecryptedObject) {
+		if (details.id) this.store.set(details.id, data);
+	}
+
+	async updateCredentialsOauthTokenData(): Promise<void> {}
+
+	getCredentialsProperties(type: string) {
+		return this.type(type).properties;
+	}
+}
+
+export interface WorkflowNode {
+	name: string;
+	type: string;
+	parameters?: IDataObject;
+	credentials?: Record<string, { id: string; name: string }>;
+	onError?: INode['onError'];
+	continueOnFail?: boolean;
+}
+
+export interface RunResult {
+	run: IRun;
+	/** Output items of a node's main output 0 (json only). */
+	output(nodeName: string, outputIndex?: number): IDataObject[];
+	items(nodeName: string, outputIndex?: number): INodeExecutionData[];
+	error?: Error & IDataObject;
+}
+
+/**
+ * Executes Manual Trigger → (optional Items) → nodes... in a chain and returns the run.
+ * `nodes[i]` is connected to `nodes[i+1]`.
+ */
+export async function runWorkflow(
+	chain: WorkflowNode[],
+	store: CredentialStore,
+	mode: WorkflowExecuteMode = 'manual',
+): Promise<RunResult> {
+	const { nodeTypes, credentialTypes } = await loadPackage();
+	const all: WorkflowNode[] = [{ name: 'When clicking Execute', type: 'test.manualTrigger' }, ...chain];
+	const nodes: INode[] = all.map((node, index) => ({
+		id: `node-${index}`,
+		name: node.name,
+		type: node.type.includes('.') ? node.type : `${PACKAGE_NAME}.${node.type}`,
+		typeVersion: 1,
+		position: [index * 200, 0],
+		parameters: (node.parameters ?? {}) as INode['parameters'],
+		credentials: node.credentials,
+		onError: node.onError,
+		continueOnFail: node.continueOnFail,
+	}));
+	const connections: Workflow['connectionsBySourceNode'] = {};
+	for (let index = 0; index < nodes.length - 1; index++) {
+		connections[nodes[index].name] = {
+			main: [[{ node: nodes[index + 1].name, type: NodeConnectionTypes.Main, index: 0 }]],
+		};
+	}
+	const workflow = new Workflow({
+		id: 'test-workflow',
+		name: 'test',
+		nodes,
+		connections,
+		active: false,
+		nodeTypes,
+		staticData: {},
+		settings: {},
+	});
+	const credentialsHelper = new InProcessCredentialsHelper(store, credentialTypes);
+	const hooks = new ExecutionLifecycleHooks(mode, 'test-execution', workflow as never);
+	let resolveRun!: (run: IRun) => void;
+	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
+	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
+	const additionalData = {
+		credentialsHelper,
+		hooks,
+		executionId: 'test-execution',
+		restApiUrl: 'http://127.0.0.1/rest',
+		instanceBaseUrl: 'http://127.0.0.1',
+		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		webhookBaseUrl: 'http://127.0.0.1/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+		currentNodeParameters: undefined,
+		executionTimeoutTimestamp: undefined,
+		restartExecutionId: undefined,
+		parentExecution: undefined,
+		encryptedRunnerIdentity: undefined,
+		variables: {},
+		userId: 'test-user',
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new Error('task runners are not used by these nodes');
+		},
+		getRunExecutionData: async () => undefined,
+		setExecutionStatus: () => {},
+		sendDataToUI: () => {},
+		executeWorkflow: async () => {
+			throw new Error('sub-workflows are not used by these nodes');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const runData = createRunExecutionData({
+		executionData: {
+			nodeExecutionStack: [{ node: nodes[0], data: { main: [[{ json: {} }]] }, source: null }],
+		},
+	});
+	const execute = new WorkflowExecute(additionalData, mode, runData);
+	await execute.processRunExecutionData(workflow);
+	const run = await finished;
+	const items = (nodeName: string, outputIndex = 0): INodeExecutionData[] => {
+		const taskData = run.data.resultData.runData[nodeName]?.[0];
+		return taskData?.data?.main?.[outputIndex] ?? [];
+	};
+	return {
+		run,
+		items,
+		output: (nodeName, outputIndex) => items(nodeName, outputIndex).map((item) => item.json),
+		error: run.data.resultData.error as RunResult['error'],
+	};
+}
