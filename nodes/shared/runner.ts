@@ -32,7 +32,7 @@ const ERROR_CONTEXT_FIELDS = [
  * (or the error output) a failed item becomes an error item in its place; otherwise the first
  * failure stops the node once in-flight items have settled.
  */
-export async function runOperation<Session extends BatchSession>(
+export async function runOperation<Session>(
 	ctx: IExecuteFunctions,
 	operations: OperationMap<Session>,
 	createSession: (concurrency: number) => Promise<Session>,
@@ -74,7 +74,7 @@ export async function runOperation<Session extends BatchSession>(
 	await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 
 	if (stopError) throw stopError.error;
-	await session.finish?.();
+	await (session as BatchSession).finish?.();
 	return [
 		results.flatMap((json, itemIndex) =>
 			failed.has(itemIndex)

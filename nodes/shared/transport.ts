@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import type { IDataObject, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
-import { NodeApiError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { RequestPacer } from './pacing';
 import type {
@@ -41,6 +41,8 @@ interface RawOutcome {
 	body?: unknown;
 	headers: Record<string, string>;
 	networkError?: string;
+	/** Not an HTTP or network failure: the credential could not authenticate, or the run was cancelled. */
+	setupError?: Error;
 	/** The request may have reached the provider (a timeout, a reset, a garbled answer). */
 	mayHaveActed: boolean;
 }
@@ -63,6 +65,8 @@ export class ProviderRequestFailure {
  */
 export class ProviderClient {
 	readonly pacer: RequestPacer;
+	/** A failure no retry or other item can fix (a token that cannot be fetched); later items fail fast. */
+	private setupFailure?: Error;
 
 	constructor(
 		private readonly ctx: RequestContext,
@@ -83,6 +87,7 @@ export class ProviderClient {
 		itemIndex: number,
 		acceptStatuses: number[] = [],
 	): Promise<ApiResponse> {
+		if (this.setupFailure) throw this.setupError(this.setupFailure, itemIndex);
 		const started = Date.now();
 		const requestedAt = new Date(started).toISOString();
 		const key = request.rateLimitKey ?? 'default';
@@ -97,6 +102,11 @@ export class ProviderClient {
 			attempt++;
 			await this.pacer.acquire(key);
 			const outcome = await this.send(request);
+			if (outcome.setupError) {
+				this.pacer.release(key);
+				this.setupFailure = outcome.setupError;
+				throw this.setupError(outcome.setupError, itemIndex);
+			}
 			if (outcome.status !== undefined) this.pacer.observe(key, outcome.status, outcome.headers);
 			this.pacer.release(key);
 
@@ -162,6 +172,16 @@ export class ProviderClient {
 		});
 		error.context = { ...error.context, ...errorBody, itemIndex };
 		return error;
+	}
+
+	private setupError(error: Error, itemIndex: number): NodeOperationError {
+		const message = error.message.startsWith(this.profile.displayName)
+			? error.message
+			: `${this.profile.displayName}: ${error.message}`;
+		return new NodeOperationError(this.ctx.getNode(), message, {
+			itemIndex,
+			description: 'The credential could not authenticate, so no request was sent for this item.',
+		});
 	}
 
 	/** A failure record for a response the caller inspected (for example an accepted 404). */
@@ -258,8 +278,8 @@ export class ProviderClient {
 		if (code !== undefined && NETWORK_ERROR_CODES.has(code)) {
 			return { headers: {}, networkError: code, mayHaveActed: code !== 'ECONNREFUSED' };
 		}
-		// Anything else (a credential that cannot sign, an aborted execution) is not a network fault.
-		throw error;
+		// Anything else (a credential that cannot fetch its token, an aborted run) is not a network fault.
+		return { headers: {}, setupError: error as Error, mayHaveActed: false };
 	}
 }
 

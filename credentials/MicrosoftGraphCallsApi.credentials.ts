@@ -1,0 +1,158 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestHelper,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
+
+import { explainTokenError, graphEndpoints, TENANT_ID_PATTERN } from '../nodes/MicrosoftGraphCalls/cloud';
+
+export class MicrosoftGraphCallsApi implements ICredentialType {
+	name = 'microsoftGraphCallsApi';
+
+	displayName = 'Microsoft Graph Calls API';
+
+	icon: Icon = { light: 'file:microsoftGraphCalls.svg', dark: 'file:microsoftGraphCalls.dark.svg' };
+
+	documentationUrl = 'https://learn.microsoft.com/en-us/graph/auth-v2-service';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'hidden',
+			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
+		{
+			displayName: 'Tenant ID',
+			name: 'tenantId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. 0d2d5c4e-1234-4cde-9abc-1234567890ab',
+			description: 'Azure portal → Microsoft Entra ID → Overview → Tenant ID (or a verified domain)',
+		},
+		{
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'App registrations → your app → Overview → Application (client) ID',
+		},
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'App registrations → your app → Certificates & secrets → the secret VALUE',
+		},
+		{
+			displayName: 'Cloud',
+			name: 'cloud',
+			type: 'options',
+			default: 'global',
+			options: [
+				{ name: 'Global', value: 'global' },
+				{ name: 'US Government L4 (GCC High)', value: 'usGovL4' },
+				{ name: 'US Government L5 (DoD)', value: 'usGovL5Dod' },
+				{ name: 'Custom', value: 'custom' },
+			],
+		},
+		{
+			displayName: 'Authority URL',
+			name: 'authorityUrl',
+			type: 'string',
+			default: 'https://login.microsoftonline.com',
+			displayOptions: { show: { cloud: ['custom'] } },
+			description: 'Token host. Must use https (http is accepted for loopback only).',
+		},
+		{
+			displayName: 'Graph URL',
+			name: 'graphUrl',
+			type: 'string',
+			default: 'https://graph.microsoft.com',
+			displayOptions: { show: { cloud: ['custom'] } },
+			description: 'Microsoft Graph host. The token scope follows it.',
+		},
+	];
+
+	/** Fetches an app-only token (client credentials). n8n stores it and calls this again after a 401. */
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		const tenantId = String(credentials.tenantId ?? '').trim();
+		if (!TENANT_ID_PATTERN.test(tenantId)) {
+			throw new Error(
+				`Tenant ID "${tenantId}" is not a directory ID (a GUID) or a domain such as contoso.onmicrosoft.com`,
+			);
+		}
+		const { authorityUrl, scope } = graphEndpoints(credentials);
+		const response = (await this.helpers.httpRequest({
+			method: 'POST',
+			url: `${authorityUrl}/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`,
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({
+				client_id: String(credentials.clientId ?? '').trim(),
+				client_secret: String(credentials.clientSecret ?? ''),
+				scope,
+				grant_type: 'client_credentials',
+			}).toString(),
+			json: false,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+		})) as { statusCode: number; body: unknown };
+		const body = parseBody(response.body);
+		if (response.statusCode !== 200 || typeof body.access_token !== 'string') {
+			throw new Error(explainTokenError(body, response.statusCode));
+		}
+		return { accessToken: body.access_token };
+	}
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: { headers: { Authorization: '=Bearer {{$credentials.accessToken}}' } },
+	};
+
+	/** The token fetch runs first; this GET then proves Graph accepts the token (an unknown call is a 404). */
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL:
+				'={{ $credentials.cloud === "usGovL4" ? "https://graph.microsoft.us" : $credentials.cloud === "usGovL5Dod" ? "https://dod-graph.microsoft.us" : $credentials.cloud === "custom" ? $credentials.graphUrl.replace(/\\/+$/, "") : "https://graph.microsoft.com" }}',
+			url: '/v1.0/communications/calls/00000000-0000-0000-0000-000000000000',
+			method: 'GET',
+			ignoreHttpStatusErrors: true,
+		},
+		rules: [
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'error.code',
+					value: 'InvalidAuthenticationToken',
+					message: 'Microsoft Graph rejected the token. Check the tenant, the app registration and the cloud.',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'error.code',
+					value: 'Forbidden',
+					message: 'The app lacks permission. Grant Calls.Initiate.All (application) with admin consent.',
+				},
+			},
+		],
+	};
+}
+
+function parseBody(body: unknown): Record<string, unknown> {
+	if (body && typeof body === 'object') return body as Record<string, unknown>;
+	try {
+		return JSON.parse(String(body)) as Record<string, unknown>;
+	} catch {
+		return { error_description: String(body).slice(0, 200) };
+	}
+}

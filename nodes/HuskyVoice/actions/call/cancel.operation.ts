@@ -1,0 +1,50 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { requireId } from '../../../shared/validation';
+import { callIdField, huskyTransportOptions } from '../../descriptions';
+import type { HuskySession } from '../../transport';
+import { huskyCallIdRule, huskyPaths } from '../../transport';
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			'Cancel stops a queued call from being dialled and keeps its record. It works only while the call is queued; to erase a completed call, use Delete.',
+		name: 'cancelNotice',
+		type: 'notice',
+		default: '',
+	},
+	callIdField,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: huskyTransportOptions,
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['call'], operation: ['cancel'], authentication: ['apiKey'] } },
+	properties,
+);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, session: HuskySession): Promise<IDataObject> {
+	const callId = requireId(this.getNode(), this.getNodeParameter('callId', itemIndex), huskyCallIdRule, itemIndex);
+	const response = await session.request(
+		{ method: 'POST', path: huskyPaths.cancel(callId), context: { callId } },
+		itemIndex,
+	);
+	return {
+		provider: 'huskyVoice',
+		callId,
+		cancelled: response.body.success === true || response.body.status === 'cancelled',
+		status: response.body.status,
+		message: response.body.message,
+		httpStatus: response.status,
+		requestedAt: response.requestedAt,
+		durationMs: response.durationMs,
+		attempts: response.attempts,
+	};
+}

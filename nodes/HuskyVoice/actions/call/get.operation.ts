@@ -1,0 +1,30 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { requireId } from '../../../shared/validation';
+import { callIdField, huskyTransportOptions } from '../../descriptions';
+import type { HuskySession } from '../../transport';
+import { huskyCallIdRule, huskyPaths } from '../../transport';
+
+const properties: INodeProperties[] = [
+	callIdField,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: huskyTransportOptions,
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['call'], operation: ['get'], authentication: ['apiKey'] } },
+	properties,
+);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, session: HuskySession): Promise<IDataObject> {
+	const callId = requireId(this.getNode(), this.getNodeParameter('callId', itemIndex), huskyCallIdRule, itemIndex);
+	const response = await session.request({ method: 'GET', path: huskyPaths.call(callId), context: { callId } }, itemIndex);
+	return { ...((response.body.data ?? response.body) as IDataObject), deletable: (response.body.data as IDataObject)?.status === 'completed' };
+}

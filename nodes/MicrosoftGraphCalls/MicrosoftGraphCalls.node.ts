@@ -1,0 +1,37 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as call from './actions/call';
+import { router } from './actions/router';
+
+export class MicrosoftGraphCalls implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Microsoft Graph Calls',
+		name: 'microsoftGraphCalls',
+		icon: { light: 'file:microsoftGraphCalls.svg', dark: 'file:microsoftGraphCalls.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Hang up active Microsoft Teams / Graph calls of your app',
+		defaults: { name: 'Microsoft Graph Calls' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'microsoftGraphCallsApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Call', value: 'call' }],
+				default: 'call',
+			},
+			...call.description,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,32 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { transportOptions } from '../../../shared/descriptions';
+import { requireId } from '../../../shared/validation';
+import { apiVersionOption, callIdField } from '../../descriptions';
+import type { GraphSession } from '../../transport';
+import { graphCallIdRule, graphPaths } from '../../transport';
+
+const properties: INodeProperties[] = [
+	callIdField,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [apiVersionOption, ...transportOptions],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['get'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, session: GraphSession): Promise<IDataObject> {
+	const callId = requireId(this.getNode(), this.getNodeParameter('callId', itemIndex), graphCallIdRule, itemIndex);
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const response = await session.request(
+		{ method: 'GET', path: graphPaths.call(String(options.apiVersion ?? 'v1.0'), callId), context: { callId } },
+		itemIndex,
+	);
+	return { ...response.body, requestId: response.requestId };
+}

@@ -1,0 +1,23 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+export const callIdField: INodeProperties = {
+	displayName: 'Call ID',
+	name: 'callId',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'e.g. 2f1a0c00-8a5e-4b34-9f6a-6d8e11b2a3c4',
+	description: 'The ID of the call, as returned when the call was created or answered',
+};
+
+export const apiVersionOption: INodeProperties = {
+	displayName: 'API Version',
+	name: 'apiVersion',
+	type: 'options',
+	default: 'v1.0',
+	options: [
+		{ name: 'v1.0', value: 'v1.0' },
+		{ name: 'Beta', value: 'beta' },
+	],
+	description: 'Microsoft Graph API version to call',
+};

@@ -1,0 +1,82 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { transportOptionsFrom } from '../shared/session';
+import { ProviderClient } from '../shared/transport';
+import type { ApiRequest, ProviderProfile } from '../shared/types';
+import type { IdRule } from '../shared/validation';
+import { pathSegment, requireBaseUrl } from '../shared/validation';
+import { graphEndpoints, TENANT_ID_PATTERN } from './cloud';
+
+export const GRAPH_CREDENTIAL = 'microsoftGraphCallsApi';
+
+/** Graph errors: `{"error": {"code", "message", "innerError": {"request-id", ...}}}`. */
+export const graphProfile: ProviderProfile = {
+	provider: 'microsoftGraph',
+	displayName: 'Microsoft Graph',
+	credentialType: GRAPH_CREDENTIAL,
+	parseError(status, body) {
+		const error = ((body ?? {}) as IDataObject).error as IDataObject | undefined;
+		if (error && typeof error === 'object') {
+			return { code: error.code !== undefined ? String(error.code) : undefined, message: String(error.message ?? `HTTP ${status}`) };
+		}
+		return { message: `HTTP ${status}` };
+	},
+	requestIdFrom(headers, body) {
+		const inner = (((body ?? {}) as IDataObject).error as IDataObject | undefined)?.innerError as IDataObject | undefined;
+		return headers['request-id'] ?? (inner?.['request-id'] as string | undefined);
+	},
+	clientRequestIdHeader: 'client-request-id',
+	hints: {
+		401: 'The app-only token was refused. Check the credential (tenant, client ID, secret, cloud).',
+		403: 'The app needs the application permission Calls.Initiate.All with admin consent.',
+		429: 'Microsoft Graph is throttling this app; the run waited as asked and then gave up.',
+	},
+};
+
+/** Graph answers 404 with code "8522" (sometimes "9997") for a call that is unknown or already ended. */
+export function isGraphCallNotFound(status: number, body: unknown): boolean {
+	const { code } = graphProfile.parseError(status, body);
+	return status === 404 && (code === '8522' || code === '9997');
+}
+
+export const graphCallIdRule: IdRule = {
+	label: 'Call ID',
+	maxLength: 256,
+	pattern: /^[A-Za-z0-9._:=-]+$/,
+	patternHint: 'Graph call IDs look like 2f1a0c00-8a5e-4b34-9f6a-6d8e11b2a3c4: letters, digits and - . _ : = only.',
+};
+
+export const graphPaths = {
+	call: (apiVersion: string, callId: string) => `/${apiVersion}/communications/calls/${pathSegment(callId)}`,
+};
+
+/** One execution's Graph client. The token lives in the credential, fetched once and shared. */
+export class GraphSession {
+	constructor(
+		readonly client: ProviderClient,
+		private readonly graphUrl: string,
+	) {}
+
+	static async create(ctx: IExecuteFunctions, concurrency: number): Promise<GraphSession> {
+		const credentials = await ctx.getCredentials(GRAPH_CREDENTIAL);
+		const node = ctx.getNode();
+		const tenantId = String(credentials.tenantId ?? '').trim();
+		if (!TENANT_ID_PATTERN.test(tenantId)) {
+			throw new NodeOperationError(node, `Tenant ID "${tenantId}" is not valid`, {
+				description:
+					'Use the Directory (tenant) ID from Azure portal → Microsoft Entra ID → Overview (a GUID), or a verified domain such as contoso.onmicrosoft.com.',
+			});
+		}
+		const endpoints = graphEndpoints(credentials);
+		requireBaseUrl(node, endpoints.authorityUrl, 'Microsoft authority URL', 0);
+		const graphUrl = requireBaseUrl(node, endpoints.graphUrl, 'Microsoft Graph URL', 0);
+		const client = new ProviderClient(ctx, graphProfile, { kind: 'none' }, transportOptionsFrom(ctx, concurrency));
+		return new GraphSession(client, graphUrl);
+	}
+
+	request(request: Omit<ApiRequest, 'url'> & { path: string }, itemIndex: number, acceptStatuses: number[] = []) {
+		const { path, ...rest } = request;
+		return this.client.request({ ...rest, url: `${this.graphUrl}${path}` }, itemIndex, acceptStatuses);
+	}
+}
