@@ -1,0 +1,74 @@
+import { RequestPacer, retryAfterMs } from '../../nodes/shared/pacing';
+
+/** Runs `acquire` calls and records the (fake) time at which each was allowed through. */
+async function admissionTimes(pacer: RequestPacer, count: number, key?: string, onAdmit?: (i: number) => void) {
+	const start = Date.now();
+	const times: number[] = new Array(count);
+	const all = Array.from({ length: count }, (_, i) =>
+		pacer.acquire(key).then(() => {
+			times[i] = Date.now() - start;
+			onAdmit?.(i);
+		}),
+	);
+	let settled = false;
+	void Promise.all(all).then(() => (settled = true));
+	while (!settled) await jest.advanceTimersByTimeAsync(5);
+	return times;
+}
+
+describe('RequestPacer', () => {
+	beforeEach(() => jest.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') }));
+	afterEach(() => jest.useRealTimers());
+
+	test('sliding window: never more than the limit inside any window, and no slower than needed', async () => {
+		const pacer = new RequestPacer({ kind: 'slidingWindow', limit: 3, windowMs: 1000 });
+		const times = (await admissionTimes(pacer, 7)).sort((a, b) => a - b);
+		expect(times.slice(0, 3)).toEqual([0, 0, 0]);
+		for (let i = 3; i < times.length; i++) {
+			// the i-th request waits for request i-3 to leave the window (plus a small clock margin)
+			expect(times[i] - times[i - 3]).toBeGreaterThanOrEqual(1000);
+			expect(times[i] - times[i - 3]).toBeLessThanOrEqual(1100);
+		}
+	});
+
+	test('a 429 with Retry-After pauses every worker until then', async () => {
+		const pacer = new RequestPacer({ kind: 'none' });
+		await pacer.acquire();
+		pacer.observe('default', 429, { 'retry-after': '2' });
+		const times = await admissionTimes(pacer, 3);
+		for (const time of times) expect(time).toBeGreaterThanOrEqual(2000);
+	});
+
+	test('rate-limit headers: learns the limit from the first answer, then keeps the per-second cap and waits for the reset', async () => {
+		const pacer = new RequestPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 });
+		const resetSeconds = Math.floor(Date.now() / 1000) + 60;
+		// First request goes alone; its answer announces 60/min with 3 left (per-second cap 2/s).
+		await pacer.acquire('deleteCall');
+		pacer.observe('deleteCall', 201, {
+			'x-ratelimit-limit': '60',
+			'x-ratelimit-remaining': '3',
+			'x-ratelimit-reset': String(resetSeconds),
+		});
+		pacer.release('deleteCall');
+		const times = await admissionTimes(pacer, 4, 'deleteCall', () => pacer.release('deleteCall'));
+		const sorted = times.sort((a, b) => a - b);
+		expect(sorted[1] - sorted[0]).toBeGreaterThanOrEqual(500); // 2 per second
+		expect(sorted[3]).toBeGreaterThanOrEqual(60_000 - 1000); // the 4th waits for the next window
+	});
+
+	test('a host that sends no rate-limit headers is not paced', async () => {
+		const pacer = new RequestPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 });
+		await pacer.acquire('x');
+		pacer.observe('x', 200, {});
+		pacer.release('x');
+		const times = await admissionTimes(pacer, 20, 'x');
+		expect(Math.max(...times)).toBe(0);
+	});
+
+	test('Retry-After accepts seconds and HTTP dates', () => {
+		const now = Date.parse('2026-01-01T00:00:00Z');
+		expect(retryAfterMs({ 'retry-after': '3' }, now)).toBe(3000);
+		expect(retryAfterMs({ 'retry-after': 'Thu, 01 Jan 2026 00:00:05 GMT' }, now)).toBe(5000);
+		expect(retryAfterMs({}, now)).toBeUndefined();
+	});
+});
