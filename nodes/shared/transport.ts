@@ -47,6 +47,14 @@ interface RawOutcome {
 	mayHaveActed: boolean;
 }
 
+/** True for an item error caused by a fault worth trying again later (429, 5xx, network). */
+export function isTransientFailure(error: unknown): boolean {
+	const context = (error as { context?: IDataObject }).context;
+	if (!context || !('httpStatus' in context)) return false;
+	const status = context.httpStatus;
+	return status === null || RETRYABLE_STATUSES.has(Number(status));
+}
+
 /** A failed request: the provider's answer, or the network fault, after retries. */
 export class ProviderRequestFailure {
 	constructor(

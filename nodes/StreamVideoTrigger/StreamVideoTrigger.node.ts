@@ -1,0 +1,206 @@
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { describeTask } from '../StreamVideo/session';
+import { isStreamNotFound, StreamApi, streamPaths } from '../StreamVideo/transport';
+import { isTransientFailure } from '../shared/transport';
+import { parseIdList } from '../shared/validation';
+import { EmittedTasks, type TriggerState } from './emittedTasks';
+
+const TASK_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
+/** Polls that may fail in a row for transient reasons before the failure is reported. */
+const TRANSIENT_POLLS_BEFORE_ERROR = 3;
+/** Part of n8n's poll budget we use, leaving room to emit and commit. */
+const BUDGET_SHARE = 0.8;
+
+type PollResult =
+	| { kind: 'finished'; item: IDataObject }
+	| { kind: 'pending' }
+	| { kind: 'transient'; error: Error }
+	| { kind: 'fatal'; error: Error };
+
+export class StreamVideoTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Stream Video Trigger',
+		name: 'streamVideoTrigger',
+		icon: { light: 'file:streamVideo.svg', dark: 'file:streamVideo.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ "Hard delete finished" }}',
+		description: 'Starts the workflow when Stream finishes a hard-delete task (completed or failed)',
+		defaults: { name: 'Stream Video Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'streamVideoApi', required: true }],
+		properties: [
+			{
+				displayName: 'Event',
+				name: 'event',
+				type: 'options',
+				options: [
+					{
+						name: 'Hard Delete Finished',
+						value: 'hardDeleteFinished',
+						description: 'A hard-delete task reached completed or failed',
+					},
+				],
+				default: 'hardDeleteFinished',
+			},
+			{
+				displayName: 'Task IDs',
+				name: 'taskIds',
+				type: 'string',
+				typeOptions: { rows: 4 },
+				default: '',
+				required: true,
+				placeholder: 'e.g. 6a1f…, 9b2c…',
+				description:
+					'The task IDs to watch, separated by commas or new lines (the taskId of each Stream Video hard delete). Each finished task fires once.',
+			},
+			{
+				displayName:
+					'To continue right after a hard delete in the same workflow, use the Stream Video node\'s "Wait for Completion" option instead. This trigger watches a known set of tasks, for example from a bulk run.',
+				name: 'patternNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add option',
+				default: {},
+				options: [
+					{
+						displayName: 'Emit On',
+						name: 'emitOn',
+						type: 'options',
+						default: 'both',
+						options: [
+							{ name: 'Completed or Failed', value: 'both' },
+							{ name: 'Completed Only', value: 'completed' },
+							{ name: 'Failed Only', value: 'failed' },
+						],
+						description: 'Which finished tasks start the workflow. Unknown task IDs are always reported once.',
+					},
+					{
+						displayName: 'Concurrency',
+						name: 'concurrency',
+						type: 'number',
+						typeOptions: { minValue: 1, maxValue: 50 },
+						default: 10,
+						description: 'How many tasks are looked up at the same time during one poll',
+					},
+				],
+			},
+		],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const manual = this.getMode() === 'manual';
+		const options = this.getNodeParameter('options', {}) as IDataObject;
+		const emitOn = String(options.emitOn ?? 'both');
+		const watched = parseIdList(this.getNodeParameter('taskIds', ''));
+		const invalid = watched.find((id) => !TASK_ID_PATTERN.test(id));
+		if (invalid !== undefined) {
+			throw new NodeOperationError(this.getNode(), `Task ID "${invalid.slice(0, 40)}" is not a Stream task ID`, {
+				description: 'Task IDs use letters, digits and - _ . : only, separated by commas or new lines.',
+			});
+		}
+		// Manual runs do not save static data, so they neither read nor record what was emitted.
+		const state = manual ? undefined : (this.getWorkflowStaticData('node') as TriggerState);
+		const emitted = new EmittedTasks(state);
+		const toFetch = watched.filter((id) => !emitted.has(id));
+		if (toFetch.length === 0) {
+			if (manual) throw noneFinished(this, watched.length);
+			return null;
+		}
+
+		const api = await StreamApi.create(this, {
+			concurrency: Math.max(1, Math.min(50, Number(options.concurrency ?? 10))),
+			timeoutMs: 15_000,
+			maxAttempts: 1,
+			retryBudgetMs: 0,
+		});
+		const deadline = Date.now() + this.getPollBudgetMs() * BUDGET_SHARE;
+		const results = new Map<string, PollResult>();
+		let next = 0;
+		const worker = async () => {
+			while (next < toFetch.length && Date.now() < deadline) {
+				const taskId = toFetch[next++];
+				results.set(taskId, await fetchTask(api, taskId));
+			}
+		};
+		await Promise.all(Array.from({ length: api.client.options.concurrency }, worker));
+
+		// A refused credential or a bad request will not heal by itself: report it through n8n's trigger error path.
+		const fatal = [...results.values()].find((result) => result.kind === 'fatal');
+		if (fatal) throw (fatal as { error: Error }).error;
+		const transient = [...results.values()].filter((result) => result.kind === 'transient');
+		if (transient.length > 0 && transient.length === results.size) {
+			const failedPolls = emitted.recordTransientPoll();
+			if (failedPolls >= TRANSIENT_POLLS_BEFORE_ERROR || manual) throw (transient[0] as { error: Error }).error;
+		} else {
+			emitted.recordHealthyPoll();
+		}
+
+		const items: INodeExecutionData[] = [];
+		for (const taskId of toFetch) {
+			const result = results.get(taskId);
+			if (result?.kind !== 'finished') continue;
+			const status = String(result.item.status);
+			// Tasks filtered out by "Emit On" count as handled, so they are not fetched again.
+			emitted.add(taskId);
+			if (status === 'not_found' || emitOn === 'both' || emitOn === status) items.push({ json: result.item });
+		}
+		emitted.prune(watched);
+		if (items.length === 0) {
+			if (manual) throw noneFinished(this, watched.length);
+			return null;
+		}
+		return [items];
+	}
+}
+
+async function fetchTask(api: StreamApi, taskId: string): Promise<PollResult> {
+	const outcome = await api
+		.request({ method: 'GET', path: streamPaths.task(taskId), rateLimitKey: 'getTask', context: { taskId } }, 0, [404])
+		.then(
+			(response) => ({ response }),
+			(error: Error) => ({ error }),
+		);
+	if ('error' in outcome) {
+		return isTransientFailure(outcome.error)
+			? { kind: 'transient', error: outcome.error }
+			: { kind: 'fatal', error: outcome.error };
+	}
+	const { response } = outcome;
+	if (response.status === 404) {
+		if (!isStreamNotFound(response.status, response.body)) {
+			return { kind: 'fatal', error: api.client.toNodeError(api.client.failureFrom(response), 0, { context: { taskId } }) };
+		}
+		return {
+			kind: 'finished',
+			item: { taskId, status: 'not_found', finishedAt: null, error: { description: 'Stream does not know this task ID' } },
+		};
+	}
+	const task = describeTask(response.body);
+	if (task.status !== 'completed' && task.status !== 'failed') return { kind: 'pending' };
+	return { kind: 'finished', item: { ...task, taskId } };
+}
+
+function noneFinished(ctx: IPollFunctions, count: number): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), `None of the ${count} watched tasks has finished yet`, {
+		description:
+			count === 0
+				? 'Add task IDs to watch (the taskId that a Stream Video hard delete returns).'
+				: 'Stream reports them as pending or running (or they were already reported). Try again once the hard deletes have run.',
+	});
+}
