@@ -6,7 +6,7 @@ import * as call from './call';
 import * as task from './task';
 
 const operations: OperationMap<StreamSession> = {
-	call: { delete: call.delete, get: call.get },
+	call: { delete: call.delete, get: call.get, getMany: call.getMany },
 	task: { get: task.get },
 };
 

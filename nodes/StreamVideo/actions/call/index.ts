@@ -2,8 +2,9 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import * as deleteCall from './delete.operation';
 import * as getCall from './get.operation';
+import * as getManyCalls from './getMany.operation';
 
-export { deleteCall as delete, getCall as get };
+export { deleteCall as delete, getCall as get, getManyCalls as getMany };
 
 export const description: INodeProperties[] = [
 	{
@@ -25,9 +26,16 @@ export const description: INodeProperties[] = [
 				description: 'Look up a call',
 				action: 'Get a call',
 			},
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				description: 'Find calls by end or creation time, type or any Stream filter',
+				action: 'Get many calls',
+			},
 		],
 		default: 'delete',
 	},
 	...deleteCall.description,
 	...getCall.description,
+	...getManyCalls.description,
 ];

@@ -1,0 +1,169 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, jsonParse, updateDisplayOptions } from 'n8n-workflow';
+
+import { transportOptions } from '../../../shared/descriptions';
+import type { StreamSession } from '../../session';
+import { streamPaths } from '../../transport';
+
+/** QueryCalls returns at most 100 calls per page. */
+const MAX_PAGE_SIZE = 100;
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add filter',
+		default: {},
+		options: [
+			{
+				displayName: 'Call Type',
+				name: 'callType',
+				type: 'string',
+				default: '',
+				description: 'Only calls of this type, such as "default"',
+			},
+			{
+				displayName: 'Created After',
+				name: 'createdAfter',
+				type: 'dateTime',
+				default: '',
+			},
+			{
+				displayName: 'Created Before',
+				name: 'createdBefore',
+				type: 'dateTime',
+				default: '',
+			},
+			{
+				displayName: 'Ended After',
+				name: 'endedAfter',
+				type: 'dateTime',
+				default: '',
+			},
+			{
+				displayName: 'Ended Before',
+				name: 'endedBefore',
+				type: 'dateTime',
+				default: '',
+				description: 'Only calls that ended before this time, e.g. {{ $now.minus({ days: 30 }) }} for calls older than 30 days',
+			},
+			{
+				displayName: 'Include Live Calls',
+				name: 'includeLive',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to include calls that have not ended. Off by default, so a cleanup never touches a live call.',
+			},
+			{
+				displayName: 'More Conditions (JSON)',
+				name: 'filterConditions',
+				type: 'json',
+				default: '{}',
+				description:
+					'Any other Stream filter_conditions, e.g. {"custom.region": {"$eq": "eu"}}. Combined with the filters above using $and.',
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			{
+				displayName: 'Sort',
+				name: 'sort',
+				type: 'options',
+				default: 'created_at:1',
+				options: [
+					{ name: 'Oldest Created First', value: 'created_at:1' },
+					{ name: 'Newest Created First', value: 'created_at:-1' },
+					{ name: 'Oldest Ended First', value: 'ended_at:1' },
+					{ name: 'Newest Ended First', value: 'ended_at:-1' },
+				],
+			},
+			...transportOptions,
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['getMany'] } }, properties);
+
+/** Builds Stream's filter_conditions from the UI filters; live calls are excluded unless asked for. */
+export function buildFilterConditions(filters: IDataObject, parseRaw: (raw: string) => IDataObject): IDataObject {
+	const conditions: IDataObject[] = [];
+	const range = (field: string, after: unknown, before: unknown) => {
+		const condition: IDataObject = {};
+		if (after) condition.$gt = new Date(String(after)).toISOString();
+		if (before) condition.$lt = new Date(String(before)).toISOString();
+		if (Object.keys(condition).length > 0) conditions.push({ [field]: condition });
+	};
+	range('created_at', filters.createdAfter, filters.createdBefore);
+	range('ended_at', filters.endedAfter, filters.endedBefore);
+	if (filters.includeLive !== true) conditions.push({ ended_at: { $exists: true } });
+	if (typeof filters.callType === 'string' && filters.callType.trim() !== '') {
+		conditions.push({ type: { $eq: filters.callType.trim() } });
+	}
+	const raw = filters.filterConditions;
+	const extra = typeof raw === 'string' ? (raw.trim() === '' ? {} : parseRaw(raw)) : ((raw ?? {}) as IDataObject);
+	if (Object.keys(extra).length > 0) conditions.push(extra);
+	if (conditions.length === 0) return {};
+	return conditions.length === 1 ? conditions[0] : { $and: conditions };
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, session: StreamSession): Promise<IDataObject[]> {
+	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
+	const limit = returnAll ? Number.POSITIVE_INFINITY : (this.getNodeParameter('limit', itemIndex) as number);
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const [sortField, sortDirection] = String(options.sort ?? 'created_at:1').split(':');
+	const filterConditions = buildFilterConditions(filters, (raw) => {
+		const parsed = jsonParse<IDataObject>(raw, {
+			errorMessage: 'More Conditions (JSON) is not valid JSON',
+		});
+		if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+			throw new NodeOperationError(this.getNode(), 'More Conditions (JSON) must be a JSON object', { itemIndex });
+		}
+		return parsed;
+	});
+
+	const calls: IDataObject[] = [];
+	let next: string | undefined;
+	do {
+		const body: IDataObject = {
+			filter_conditions: filterConditions,
+			sort: [{ field: sortField, direction: Number(sortDirection) }],
+			limit: Math.min(MAX_PAGE_SIZE, limit - calls.length),
+		};
+		if (next) body.next = next;
+		const response = await session.api.request(
+			{ method: 'POST', path: streamPaths.queryCalls(), body, rateLimitKey: 'queryCalls' },
+			itemIndex,
+		);
+		for (const entry of (response.body.calls ?? []) as IDataObject[]) {
+			const call = (entry.call ?? {}) as IDataObject;
+			calls.push({ ...call, callType: call.type, callId: call.id, members: entry.members });
+			if (calls.length >= limit) break;
+		}
+		next = typeof response.body.next === 'string' && response.body.next !== '' ? response.body.next : undefined;
+	} while (next && calls.length < limit);
+	return calls;
+}
