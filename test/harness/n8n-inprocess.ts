@@ -26,7 +26,7 @@ import type {
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { createRunExecutionData, NodeConnectionTypes, NodeHelpers, Workflow } from 'n8n-workflow';
-import { ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, PackageDirectoryLoader, PollContext, WorkflowExecute } from 'n8n-core';
 
 const PACKAGE_ROOT = path.resolve(__dirname, '../..');
 export const PACKAGE_NAME = 'n8n-nodes-call-deletion';
@@ -220,6 +220,94 @@ class InProcessCredentialsHelper implements ICredentialsHelper {
 	}
 }
 
+function createAdditionalData(
+	store: CredentialStore,
+	credentialTypes: Map<string, ICredentialType>,
+	hooks?: ExecutionLifecycleHooks,
+): IWorkflowExecuteAdditionalData {
+	return {
+		credentialsHelper: new InProcessCredentialsHelper(store, credentialTypes),
+		hooks,
+		executionId: 'test-execution',
+		restApiUrl: 'http://127.0.0.1/rest',
+		instanceBaseUrl: 'http://127.0.0.1',
+		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		webhookBaseUrl: 'http://127.0.0.1/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+		currentNodeParameters: undefined,
+		executionTimeoutTimestamp: undefined,
+		restartExecutionId: undefined,
+		parentExecution: undefined,
+		encryptedRunnerIdentity: undefined,
+		variables: {},
+		userId: 'test-user',
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new Error('task runners are not used by these nodes');
+		},
+		getRunExecutionData: async () => undefined,
+		setExecutionStatus: () => {},
+		sendDataToUI: () => {},
+		executeWorkflow: async () => {
+			throw new Error('sub-workflows are not used by these nodes');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+export interface PollOptions {
+	parameters: IDataObject;
+	credentialId: string;
+	/** The node's static data; pass the same object to later polls, as n8n persists it between polls. */
+	staticData: IDataObject;
+	mode?: 'trigger' | 'manual';
+	pollBudgetMs?: number;
+}
+
+/**
+ * Runs one poll of the Stream Video Trigger through n8n-core's real PollContext, as n8n's poller does:
+ * static data is the node's, and (like n8n) only trigger-mode polls keep what they wrote.
+ */
+export async function pollTrigger(store: CredentialStore, options: PollOptions): Promise<IDataObject[] | null> {
+	const { nodeTypes, credentialTypes } = await loadPackage();
+	const node: INode = {
+		id: 'trigger',
+		name: 'Stream Video Trigger',
+		type: `${PACKAGE_NAME}.streamVideoTrigger`,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: options.parameters as INode['parameters'],
+		credentials: { streamVideoApi: { id: options.credentialId, name: 'Stream' } },
+	};
+	const mode = options.mode ?? 'trigger';
+	const workflow = new Workflow({
+		id: 'trigger-workflow',
+		nodes: [node],
+		connections: {},
+		active: mode === 'trigger',
+		nodeTypes,
+		staticData: {},
+		settings: {},
+	});
+	const working = mode === 'trigger' ? options.staticData : JSON.parse(JSON.stringify(options.staticData));
+	const context = new PollContext(
+		workflow,
+		node,
+		createAdditionalData(store, credentialTypes),
+		mode,
+		mode === 'trigger' ? 'activate' : 'manual',
+		undefined,
+		undefined,
+		undefined,
+		undefined,
+		() => working,
+		() => options.pollBudgetMs ?? 5 * 60_000,
+	);
+	const nodeType = nodeTypes.getByNameAndVersion(node.type, 1);
+	const result = await nodeType.poll!.call(context);
+	return result ? result[0].map((item) => item.json) : null;
+}
+
 export interface WorkflowNode {
 	name: string;
 	type: string;
@@ -275,39 +363,11 @@ export async function runWorkflow(
 		staticData: {},
 		settings: {},
 	});
-	const credentialsHelper = new InProcessCredentialsHelper(store, credentialTypes);
 	const hooks = new ExecutionLifecycleHooks(mode, 'test-execution', workflow as never);
 	let resolveRun!: (run: IRun) => void;
 	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
 	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
-	const additionalData = {
-		credentialsHelper,
-		hooks,
-		executionId: 'test-execution',
-		restApiUrl: 'http://127.0.0.1/rest',
-		instanceBaseUrl: 'http://127.0.0.1',
-		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
-		webhookBaseUrl: 'http://127.0.0.1/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
-		currentNodeParameters: undefined,
-		executionTimeoutTimestamp: undefined,
-		restartExecutionId: undefined,
-		parentExecution: undefined,
-		encryptedRunnerIdentity: undefined,
-		variables: {},
-		userId: 'test-user',
-		logAiEvent: () => {},
-		startRunnerTask: async () => {
-			throw new Error('task runners are not used by these nodes');
-		},
-		getRunExecutionData: async () => undefined,
-		setExecutionStatus: () => {},
-		sendDataToUI: () => {},
-		executeWorkflow: async () => {
-			throw new Error('sub-workflows are not used by these nodes');
-		},
-	} as unknown as IWorkflowExecuteAdditionalData;
+	const additionalData = createAdditionalData(store, credentialTypes, hooks);
 
 	const runData = createRunExecutionData({
 		executionData: {

@@ -1,0 +1,116 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { CredentialStore } from '../harness/n8n-inprocess';
+import { credentialsFor, runNode, sandbox, startEmulator, type Emulator } from './setup';
+
+let emulator: Emulator;
+let store: CredentialStore;
+
+beforeAll(async () => {
+	emulator = await startEmulator();
+});
+afterAll(async () => await emulator.close());
+beforeEach(() => {
+	emulator.reset();
+	store = credentialsFor(emulator);
+});
+
+const seed = (ids: string[], extra: IDataObject = {}) =>
+	emulator.graph.seedCalls(ids.map((id) => ({ id, state: 'established', ...extra })) as never);
+const tokenRequests = () => emulator.log.entries({ provider: 'login' }).length;
+const graphRequests = () => emulator.log.entries({ provider: 'graph' });
+const del = (extra: IDataObject = {}) => ({ resource: 'call', operation: 'delete', callId: '={{ $json.callId }}', ...extra });
+const guid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+describe('Microsoft Graph Calls', () => {
+	test('hang up 500 calls with ONE token request, one audit item each, in order', async () => {
+		const ids = Array.from({ length: 500 }, (_, index) => guid(index));
+		seed(ids);
+		const run = await runNode(store, 'microsoftGraphCalls', del(), ids.map((callId) => ({ callId })));
+		expect(run.error).toBeUndefined();
+		expect(run.out).toHaveLength(500);
+		expect(run.out.map((item) => item.callId)).toEqual(ids);
+		expect(run.out.every((item) => item.deleted === true && item.outcome === 'deleted' && item.httpStatus === 204)).toBe(true);
+		expect(run.out[0]).toMatchObject({ provider: 'microsoftGraph', hungUp: true, requestId: expect.any(String) });
+		expect(tokenRequests()).toBe(1);
+		const deleteEntry = graphRequests().find((entry) => entry.method === 'DELETE');
+		expect(deleteEntry?.headers.authorization).toMatch(/^Bearer /);
+		expect(deleteEntry?.path).toContain('/v1.0/communications/calls/');
+	});
+
+	test('a token that expires mid-run is fetched again once and the request retried', async () => {
+		const ids = Array.from({ length: 6 }, (_, index) => guid(100 + index));
+		seed(ids);
+		// Item 3 is slow; while it is in flight every issued token expires.
+		emulator.faults.add({ provider: 'graph', path: guid(102), type: 'latency', latencyMs: 800 });
+		const expire = setTimeout(() => (emulator.graph.expireAllTokens as () => void)(), 400);
+		const run = await runNode(store, 'microsoftGraphCalls', del({ options: { concurrency: 1 } }), ids.map((callId) => ({ callId })));
+		clearTimeout(expire);
+		expect(run.error).toBeUndefined();
+		expect(run.out.every((item) => item.deleted === true)).toBe(true);
+		expect(tokenRequests()).toBe(2);
+		expect(graphRequests().filter((entry) => entry.status === 401)).toHaveLength(1);
+	});
+
+	test('404 "8522"/"9997" means the call already ended: an error that says so, or not_found with Ignore Not Found', async () => {
+		const strict = await runNode(store, 'microsoftGraphCalls', del(), [{ callId: guid(901) }], { onError: 'continueRegularOutput' });
+		expect(strict.out[0]).toMatchObject({ httpStatus: 404, code: '8522', requestId: expect.any(String) });
+		expect(String(strict.out[0].description)).toMatch(/already ended/);
+
+		const lenient = await runNode(store, 'microsoftGraphCalls', del({ options: { ignoreNotFound: true } }), [
+			{ callId: guid(901) },
+		]);
+		expect(lenient.out[0]).toMatchObject({ outcome: 'not_found', deleted: false, httpStatus: 404 });
+	});
+
+	test('dry run GETs the call and hangs up nothing; beta uses the beta path', async () => {
+		seed([guid(5)]);
+		const run = await runNode(store, 'microsoftGraphCalls', del({ options: { dryRun: true, apiVersion: 'beta' } }), [
+			{ callId: guid(5) },
+		]);
+		expect(run.out[0]).toMatchObject({ outcome: 'dry_run', deleted: false, state: 'established', apiVersion: 'beta' });
+		expect(graphRequests().map((entry) => `${entry.method} ${entry.path}`)).toEqual([
+			expect.stringMatching(/^GET .*\/beta\/communications\/calls\//),
+		]);
+	});
+
+	test('get returns the call', async () => {
+		seed([guid(6)]);
+		const run = await runNode(store, 'microsoftGraphCalls', { resource: 'call', operation: 'get', callId: guid(6) }, [{}]);
+		expect(run.out[0]).toMatchObject({ id: guid(6), state: 'established' });
+	});
+
+	test('a wrong client secret reaches the user as a plain explanation, with one token request for the whole run', async () => {
+		store.set('graph', { ...(store.data.get('graph') as IDataObject), clientSecret: 'WrongSecret~abc123', accessToken: '' } as never);
+		const run = await runNode(store, 'microsoftGraphCalls', del(), [{ callId: guid(1) }, { callId: guid(2) }, { callId: guid(3) }], {
+			onError: 'continueRegularOutput',
+		});
+		expect(run.out).toHaveLength(3);
+		for (const item of run.out) expect(item.error).toMatch(/client secret is wrong/);
+		expect(tokenRequests()).toBe(1);
+		expect(JSON.stringify(run.out)).not.toContain('WrongSecret~abc123');
+	});
+
+	test('an unknown tenant and a malformed tenant id are explained; the malformed one sends nothing', async () => {
+		store.set('graph', { ...(store.data.get('graph') as IDataObject), tenantId: '11111111-2222-4333-8444-555555555555' } as never);
+		const unknown = await runNode(store, 'microsoftGraphCalls', del(), [{ callId: guid(1) }]);
+		expect(unknown.error?.message).toMatch(/tenant was not found/);
+
+		emulator.log.clear();
+		store.set('graph', { ...(store.data.get('graph') as IDataObject), tenantId: 'not a tenant/../x' } as never);
+		const malformed = await runNode(store, 'microsoftGraphCalls', del(), [{ callId: guid(1) }]);
+		expect(malformed.error?.message).toMatch(/Tenant ID .* is not valid/);
+		expect(emulator.log.entries()).toHaveLength(0);
+	});
+
+	test('throttling (429 + Retry-After) is waited out', async () => {
+		seed([guid(7)]);
+		emulator.faults.add({ provider: 'graph', method: 'DELETE', type: 'status', status: 429, retryAfter: 1, times: 1 });
+		const run = await runNode(store, 'microsoftGraphCalls', del(), [{ callId: guid(7) }]);
+		expect(run.out[0]).toMatchObject({ deleted: true, attempts: 2 });
+	});
+
+	test('sandbox credential values are what the emulator expects', () => {
+		expect(sandbox.graph.tenantId).toMatch(/^[0-9a-f-]{36}$/);
+	});
+});
