@@ -1,0 +1,96 @@
+/**
+ * Every operation, succeeding and failing, with distinctive secrets: none may appear in output items,
+ * error messages or descriptions, the run data n8n stores, or anything logged through n8n's logger.
+ */
+import type { IDataObject } from 'n8n-workflow';
+import { LoggerProxy } from 'n8n-workflow';
+
+import { streamServerToken } from '../../nodes/shared/jwt';
+import type { CredentialStore } from '../harness/n8n-inprocess';
+import { credentialsFor, runNode, startEmulator, type Emulator } from './setup';
+
+const SECRETS = {
+	streamSecret: 'StreamSecret-Distinct-7f3a9',
+	graphSecret: 'GraphSecret~Distinct.8b2c1',
+	huskyKey: 'sk_live_HuskyKeyDistinct_5d4e3',
+	webhookToken: 'whk_WebhookTokenDistinct_2a1b0',
+};
+
+let emulator: Emulator;
+let store: CredentialStore;
+const logged: string[] = [];
+
+beforeAll(async () => {
+	emulator = await startEmulator();
+	const capture = (level: string) => (message: string, meta?: object) => logged.push(`${level} ${message} ${JSON.stringify(meta ?? {})}`);
+	LoggerProxy.init({ error: capture('error'), warn: capture('warn'), info: capture('info'), debug: capture('debug') } as never);
+});
+afterAll(async () => await emulator.close());
+
+test('no secret appears in any output, error or log line, for every operation', async () => {
+	emulator.reset();
+	// The emulators accept these secrets, so both successes and provider failures are exercised.
+	(emulator.stream.addApp as (key: string, secret: string) => void)('distinct-key', SECRETS.streamSecret);
+	(emulator.graph.configure as (c: IDataObject) => void)({ clientSecret: SECRETS.graphSecret });
+	(emulator.husky.addKey as (key: string, options?: IDataObject) => void)(SECRETS.huskyKey);
+	(emulator.husky.addWebhookToken as (token: string) => void)(SECRETS.webhookToken);
+	store = credentialsFor(emulator);
+	store.set('stream', { apiKey: 'distinct-key', apiSecret: SECRETS.streamSecret, baseUrl: emulator.streamBaseUrl });
+	store.set('graph', { ...(store.data.get('graph') as IDataObject), clientSecret: SECRETS.graphSecret } as never);
+	store.set('husky', { apiKey: SECRETS.huskyKey, authHeader: 'both', baseUrl: emulator.huskyBaseUrl });
+	store.set('husky-webhook', { webhookToken: SECRETS.webhookToken, baseUrl: emulator.huskyBaseUrl });
+
+	emulator.stream.seedCalls([{ type: 'default', id: 'sec1', ended_at: new Date().toISOString() }] as never);
+	emulator.graph.seedCalls([{ id: '00000000-0000-4000-8000-00000000aaaa', state: 'established' }] as never);
+	emulator.husky.seedCalls([
+		{ call_id: 'call_s1', status: 'completed' },
+		{ call_id: 'call_s2', status: 'completed' },
+		{ call_id: 'call_s3', status: 'queued' },
+	] as never);
+
+	const onError = { onError: 'continueRegularOutput' as const };
+	const runs = [
+		await runNode(store, 'streamVideo', { resource: 'call', operation: 'delete', callType: 'default', callId: '={{ $json.id }}', deleteMode: 'hard' }, [{ id: 'sec1' }, { id: 'missing' }, { id: 'bad/id' }], onError),
+		await runNode(store, 'streamVideo', { resource: 'call', operation: 'get', callType: 'default', callId: 'missing' }, [{}], onError),
+		await runNode(store, 'streamVideo', { resource: 'task', operation: 'get', taskId: 'missing-task' }, [{}], onError),
+		await runNode(store, 'streamVideo', { resource: 'call', operation: 'getMany', returnAll: true }, [{}], onError),
+		await runNode(store, 'microsoftGraphCalls', { resource: 'call', operation: 'delete', callId: '={{ $json.id }}' }, [{ id: '00000000-0000-4000-8000-00000000aaaa' }, { id: '00000000-0000-4000-8000-00000000bbbb' }], onError),
+		await runNode(store, 'microsoftGraphCalls', { resource: 'call', operation: 'get', callId: '00000000-0000-4000-8000-00000000bbbb' }, [{}], onError),
+		await runNode(store, 'huskyVoice', { resource: 'call', operation: 'delete', callId: '={{ $json.id }}' }, [{ id: 'call_s1' }, { id: 'call_s3' }], onError),
+		await runNode(store, 'huskyVoice', { authentication: 'webhookToken', resource: 'call', operation: 'delete', callId: '={{ $json.id }}' }, [{ id: 'call_s2' }, { id: 'call_none' }], onError),
+		await runNode(store, 'huskyVoice', { resource: 'call', operation: 'get', callId: 'call_none' }, [{}], onError),
+		await runNode(store, 'huskyVoice', { resource: 'call', operation: 'cancel', callId: 'call_s3' }, [{}], onError),
+	];
+
+	// Failing credentials: wrong secrets of the same distinctive shape.
+	store.set('stream', { apiKey: 'distinct-key', apiSecret: `${SECRETS.streamSecret}-wrong`, baseUrl: emulator.streamBaseUrl });
+	store.set('graph', { ...(store.data.get('graph') as IDataObject), clientSecret: `${SECRETS.graphSecret}-wrong`, accessToken: '' } as never);
+	store.set('husky-webhook', { webhookToken: `${SECRETS.webhookToken}-wrong`, baseUrl: emulator.huskyBaseUrl });
+	runs.push(
+		await runNode(store, 'streamVideo', { resource: 'call', operation: 'delete', callType: 'default', callId: 'x' }, [{}], onError),
+		await runNode(store, 'microsoftGraphCalls', { resource: 'call', operation: 'delete', callId: '00000000-0000-4000-8000-00000000cccc' }, [{}], onError),
+		await runNode(store, 'huskyVoice', { authentication: 'webhookToken', resource: 'call', operation: 'delete', callId: 'call_x' }, [{}], onError),
+	);
+	// And a run that stops on its error (no continue): the workflow error itself.
+	runs.push(await runNode(store, 'huskyVoice', { authentication: 'webhookToken', resource: 'call', operation: 'delete', callId: 'call_x' }, [{}]));
+
+	const successes = runs.flatMap((run) => run.out).filter((item) => item.error === undefined);
+	const failures = runs.flatMap((run) => run.out).filter((item) => item.error !== undefined);
+	expect(successes.length).toBeGreaterThanOrEqual(6);
+	expect(failures.length).toBeGreaterThanOrEqual(8);
+	expect(runs[runs.length - 1].error).toBeDefined();
+
+	const haystack = JSON.stringify({
+		outputs: runs.map((run) => run.run.data.resultData),
+		errors: runs.map((run) => run.error && { message: run.error.message, description: run.error.description, context: run.error.context }),
+		logged,
+	});
+	const forbidden = [
+		...Object.values(SECRETS),
+		streamServerToken(SECRETS.streamSecret),
+		encodeURIComponent(SECRETS.graphSecret),
+	];
+	for (const secret of forbidden) expect(haystack).not.toContain(secret);
+	// Graph access tokens are secrets too.
+	for (const token of (emulator.graph.issuedTokens as () => string[])()) expect(haystack).not.toContain(token);
+});
