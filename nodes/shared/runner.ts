@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 /** One operation: its parameters and how it handles one item. */
 export interface OperationModule<Session> {
@@ -92,18 +92,27 @@ function clampConcurrency(value: unknown): number {
 	return Math.min(number, 100);
 }
 
+/**
+ * An error item: `error` (the message) and `details` (what identifies the item and the provider's
+ * answer). Only these two keys, so n8n's error output recognises the item as failed and adds the input
+ * item's fields to it.
+ */
 function errorItem(error: Error & { description?: string | null; context?: IDataObject }): IDataObject {
-	const json: IDataObject = { error: error.message };
-	if (error.description) json.description = error.description;
+	const details: IDataObject = {};
+	if (error.description) details.description = error.description;
 	for (const field of ERROR_CONTEXT_FIELDS) {
 		const value = error.context?.[field];
-		if (value !== undefined && value !== null) json[field] = value;
+		if (value !== undefined && value !== null) details[field] = value;
 	}
-	return json;
+	return { error: error.message, details };
 }
 
-function withItemIndex(ctx: IExecuteFunctions, error: Error & { context?: IDataObject }, itemIndex: number): Error {
-	if (error instanceof NodeOperationError || error.constructor?.name === 'NodeApiError') {
+function withItemIndex(
+	ctx: IExecuteFunctions,
+	error: Error & { context?: IDataObject },
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
+	if (error instanceof NodeOperationError || error instanceof NodeApiError) {
 		error.context = { ...error.context, itemIndex };
 		return error;
 	}

@@ -48,8 +48,8 @@ describe('HuskyVoice', () => {
 	test('a pending call cannot be deleted: the error explains the ambiguity and suggests Cancel', async () => {
 		seed([['call_q', 'queued']]);
 		const run = await runNode(store, 'huskyVoice', del(), [{ callId: 'call_q' }], { onError: 'continueRegularOutput' });
-		expect(run.out[0]).toMatchObject({ callId: 'call_q', httpStatus: 404, code: 'NOT_FOUND' });
-		expect(String(run.out[0].description)).toMatch(/pending.*Cancel/);
+		expect(run.out[0].details).toMatchObject({ callId: 'call_q', httpStatus: 404, code: 'NOT_FOUND' });
+		expect(String((run.out[0].details as IDataObject).description)).toMatch(/pending.*Cancel/);
 	});
 
 	test('the inbound webhook deletes, and its token never appears in outputs or errors', async () => {
@@ -58,7 +58,7 @@ describe('HuskyVoice', () => {
 			onError: 'continueRegularOutput',
 		});
 		expect(ok.out[0]).toMatchObject({ callId: 'call_w', deleted: true, via: 'webhook', httpStatus: 200 });
-		expect(ok.out[1]).toMatchObject({ callId: 'call_gone', code: 'NOT_FOUND' });
+		expect(ok.out[1].details).toMatchObject({ callId: 'call_gone', code: 'NOT_FOUND' });
 		expect(huskyLog()[0]).toMatchObject({ method: 'POST', body: { action: 'call.delete', data: { call_id: 'call_w' } } });
 		expect(huskyLog()[0].path).toContain(`/hooks/${sandbox.husky.webhookToken}`);
 
@@ -66,7 +66,7 @@ describe('HuskyVoice', () => {
 		const bad = await runNode(store, 'huskyVoice', del({ authentication: 'webhookToken' }), [{ callId: 'call_w' }], {
 			onError: 'continueRegularOutput',
 		});
-		expect(bad.out[0]).toMatchObject({ httpStatus: 401, code: 'UNAUTHORIZED' });
+		expect(bad.out[0].details).toMatchObject({ httpStatus: 401, code: 'UNAUTHORIZED' });
 		const everything = JSON.stringify([ok.out, bad.out, ok.run.data.resultData, bad.run.data.resultData]);
 		expect(everything).not.toContain(sandbox.husky.webhookToken);
 		expect(everything).not.toContain('whk_wrong_token_zz9');
@@ -95,7 +95,7 @@ describe('HuskyVoice', () => {
 			{ callId: 'call_d' },
 		], { onError: 'continueRegularOutput' });
 		expect(cancel.out[0]).toMatchObject({ callId: 'call_c', cancelled: true, status: 'cancelled' });
-		expect(cancel.out[1]).toMatchObject({ callId: 'call_d', httpStatus: 409 });
+		expect(cancel.out[1].details).toMatchObject({ callId: 'call_d', httpStatus: 409 });
 		const got = await runNode(store, 'huskyVoice', { resource: 'call', operation: 'get', callId: 'call_c' }, [{}]);
 		expect(got.out[0]).toMatchObject({ call_id: 'call_c', status: 'cancelled', deletable: false });
 	});

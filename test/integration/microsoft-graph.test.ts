@@ -54,8 +54,8 @@ describe('Microsoft Graph Calls', () => {
 
 	test('404 "8522"/"9997" means the call already ended: an error that says so, or not_found with Ignore Not Found', async () => {
 		const strict = await runNode(store, 'microsoftGraphCalls', del(), [{ callId: guid(901) }], { onError: 'continueRegularOutput' });
-		expect(strict.out[0]).toMatchObject({ httpStatus: 404, code: '8522', requestId: expect.any(String) });
-		expect(String(strict.out[0].description)).toMatch(/already ended/);
+		expect(strict.out[0].details).toMatchObject({ httpStatus: 404, code: '8522', requestId: expect.any(String) });
+		expect(String((strict.out[0].details as IDataObject).description)).toMatch(/already ended/);
 
 		const lenient = await runNode(store, 'microsoftGraphCalls', del({ options: { ignoreNotFound: true } }), [
 			{ callId: guid(901) },

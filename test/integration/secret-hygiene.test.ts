@@ -40,7 +40,10 @@ test('no secret appears in any output, error or log line, for every operation', 
 	store.set('husky', { apiKey: SECRETS.huskyKey, authHeader: 'both', baseUrl: emulator.huskyBaseUrl });
 	store.set('husky-webhook', { webhookToken: SECRETS.webhookToken, baseUrl: emulator.huskyBaseUrl });
 
-	emulator.stream.seedCalls([{ type: 'default', id: 'sec1', ended_at: new Date().toISOString() }] as never);
+	emulator.stream.seedCalls([
+		{ type: 'default', id: 'sec1', ended_at: new Date().toISOString() },
+		{ type: 'default', id: 'sec2', ended_at: new Date().toISOString() },
+	] as never);
 	emulator.graph.seedCalls([{ id: '00000000-0000-4000-8000-00000000aaaa', state: 'established' }] as never);
 	emulator.husky.seedCalls([
 		{ call_id: 'call_s1', status: 'completed' },

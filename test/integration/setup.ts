@@ -41,7 +41,7 @@ export const sandbox = SANDBOX as {
 export const CREDENTIAL_IDS = { stream: 'stream', graph: 'graph', husky: 'husky', huskyWebhook: 'husky-webhook' };
 
 export async function startEmulator(): Promise<Emulator> {
-	return (await createEmulatorServer({ port: 0 })) as Emulator;
+	return (await createEmulatorServer({ port: 0, seedSandbox: false })) as Emulator;
 }
 
 export function credentialsFor(emulator: Emulator): CredentialStore {

@@ -143,7 +143,7 @@ describe('Stream Video: delete', () => {
 		expect(run.out[0]).toMatchObject({ callId: 'ok1', deleted: true });
 		expect(run.out[1].error).toMatch(/Call ID is empty/);
 		expect(run.out[2].error).toMatch(/not allowed/);
-		expect(run.out[3]).toMatchObject({ callId: 'missing', code: '16', httpStatus: 404 });
+		expect(run.out[3]).toMatchObject({ details: { callId: 'missing', code: '16', httpStatus: 404 } });
 		expect(run.out[4].error).toMatch(/must be text/);
 		expect(run.out[5]).toMatchObject({ callId: 'ok2', deleted: true });
 		expect(run.items('Node').map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4, 5].map((item) => ({ item })));
@@ -158,7 +158,7 @@ describe('Stream Video: delete', () => {
 		});
 		expect(run.out.map((item) => item.callId)).toEqual(['fine']);
 		expect(run.errorsOut).toHaveLength(1);
-		expect(run.errorsOut[0]).toMatchObject({ callId: 'nope', code: '16' });
+		expect(run.errorsOut[0]).toMatchObject({ callId: 'nope', details: { callId: 'nope', code: '16', httpStatus: 404 } });
 	});
 
 	test('transient faults are retried: 503, 429 with Retry-After, and a reset connection', async () => {
@@ -192,7 +192,7 @@ describe('Stream Video: delete', () => {
 		seed(['p1']);
 		emulator.faults.add({ provider: 'stream', path: '/p1/delete', type: 'status', status: 403, times: 5 });
 		const run = await runNode(store, 'streamVideo', deleteParams(), [{ callId: 'p1' }], { onError: 'continueRegularOutput' });
-		expect(run.out[0]).toMatchObject({ httpStatus: 403, attempts: 1 });
+		expect(run.out[0].details).toMatchObject({ httpStatus: 403, attempts: 1 });
 		expect(deletes()).toHaveLength(1);
 	});
 
@@ -212,7 +212,7 @@ describe('Stream Video: delete', () => {
 			onError: 'continueRegularOutput',
 		});
 		expect(run.out).toHaveLength(2);
-		expect(run.out[0]).toMatchObject({ httpStatus: 401, code: '43' });
+		expect(run.out[0].details).toMatchObject({ httpStatus: 401, code: '43' });
 		expect(JSON.stringify(run.out)).not.toContain('wrong-secret-value-123');
 	});
 

@@ -1,0 +1,40 @@
+'use strict';
+// Deterministic fault injection, applied before a request reaches its provider's emulator.
+
+/**
+ * @typedef {{ provider?: string, method?: string, path?: string, type: 'status'|'reset'|'timeout'|'latency'|'malformed'|'actThenReset',
+ *   times?: number, every?: number, status?: number, body?: unknown, headers?: Record<string,string>, retryAfter?: number, latencyMs?: number }} FaultRule
+ */
+function createFaults() {
+	/** @type {Array<FaultRule & { seen: number, applied: number, pattern?: RegExp }>} */
+	let rules = [];
+	return {
+		add(rule) {
+			for (const one of Array.isArray(rule) ? rule : [rule]) {
+				rules.push({ ...one, seen: 0, applied: 0, pattern: one.path ? new RegExp(one.path) : undefined });
+			}
+		},
+		clear() {
+			rules = [];
+		},
+		list() {
+			return rules.map(({ pattern: _pattern, ...rule }) => rule);
+		},
+		/** The first rule that fires for this request, counting it as applied. */
+		match(provider, method, path) {
+			for (const rule of rules) {
+				if (rule.provider && rule.provider !== provider) continue;
+				if (rule.method && rule.method.toUpperCase() !== method) continue;
+				if (rule.pattern && !rule.pattern.test(path)) continue;
+				if (rule.times !== undefined && rule.applied >= rule.times) continue;
+				rule.seen++;
+				if (rule.every !== undefined && rule.seen % rule.every !== 0) continue;
+				rule.applied++;
+				return rule;
+			}
+			return undefined;
+		},
+	};
+}
+
+module.exports = { createFaults };

@@ -1,0 +1,381 @@
+'use strict';
+// Stream Video server-side API, per shared/docs/api-spec.md section 1.
+const crypto = require('node:crypto');
+
+const { uuid } = require('./common');
+
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+const BUILTIN_CALL_TYPES = ['default', 'audio_room', 'livestream', 'development'];
+const MORE_INFO = 'https://getstream.io/chat/docs/api_errors_response';
+const DEFAULT_LIMIT_PER_MINUTE = 10_000;
+const ENDPOINTS = ['deleteCall', 'getCall', 'queryCalls', 'getTask', 'getOrCreateCall'];
+
+function errorBody(status, code, message) {
+	return { code, message, StatusCode: status, duration: '0.00ms', more_info: MORE_INFO, details: [] };
+}
+
+function defaultErrorFor(status) {
+	if (status === 429) return errorBody(429, 9, 'Too many requests, check response headers for more information.');
+	if (status === 408) return errorBody(408, 23, 'Request timed out');
+	if (status >= 500) return errorBody(status, -1, 'Internal server error');
+	return errorBody(status, 4, 'Bad request');
+}
+
+const b64urlJson = (part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+
+function createStream() {
+	let state;
+	function reset() {
+		state = {
+			apps: new Map([
+				['sandbox-stream-key', 'sandbox-stream-secret'],
+				['test-key', 'test-secret'],
+			]),
+			callTypes: new Set(BUILTIN_CALL_TYPES),
+			calls: new Map(),
+			tasks: new Map(),
+			windows: new Map(),
+			config: {
+				taskPendingMs: 300,
+				taskRunningMs: 700,
+				rateLimits: {},
+				perSecondCap: true,
+				retryAfterHeader: true,
+			},
+		};
+	}
+	reset();
+
+	function seedCalls(calls) {
+		const now = new Date().toISOString();
+		for (const input of calls) {
+			const type = input.type ?? 'default';
+			state.callTypes.add(type);
+			const cid = `${type}:${input.id}`;
+			state.calls.set(cid, {
+				type,
+				id: input.id,
+				cid,
+				created_at: input.created_at ?? now,
+				updated_at: input.updated_at ?? now,
+				ended_at: input.ended_at === undefined ? now : input.ended_at,
+				starts_at: input.starts_at ?? null,
+				team: input.team ?? '',
+				created_by: { id: input.created_by_user_id ?? 'sandbox-user', role: 'user' },
+				custom: input.custom ?? {},
+				hardDeleteFails: input.hardDeleteFails === true,
+				deleted: false,
+			});
+		}
+	}
+
+	function seedTasks(tasks) {
+		for (const task of tasks) {
+			const createdAt = Date.now();
+			const finishAfterMs = task.finishAfterMs ?? 0;
+			state.tasks.set(task.taskId, {
+				id: task.taskId,
+				createdAt,
+				runningAt: task.status === 'pending' ? createdAt + finishAfterMs / 2 : createdAt,
+				finishAt: createdAt + finishAfterMs,
+				fail: task.fail === true || task.status === 'failed',
+				format: task.finishedAtFormat ?? 'ns',
+			});
+		}
+	}
+
+	function taskStatus(task, now = Date.now()) {
+		if (now >= task.finishAt) return task.fail ? 'failed' : 'completed';
+		return now >= task.runningAt ? 'running' : 'pending';
+	}
+
+	function formatTime(millis, format) {
+		return format === 'rfc3339' ? new Date(millis).toISOString() : Number(BigInt(millis) * 1_000_000n);
+	}
+
+	function taskResponse(task) {
+		const status = taskStatus(task);
+		const updated =
+			status === 'completed' || status === 'failed' ? task.finishAt : status === 'running' ? task.runningAt : task.createdAt;
+		const body = {
+			task_id: task.id,
+			status,
+			created_at: formatTime(task.createdAt, task.format),
+			updated_at: formatTime(updated, task.format),
+			duration: '0.42ms',
+		};
+		if (status === 'completed') body.result = {};
+		if (status === 'failed') {
+			body.error = { type: 'HardDeleteFailed', description: 'hard delete could not remove all call data', stacktrace: '', version: 'v1' };
+		}
+		return body;
+	}
+
+	function callResponse(call) {
+		return {
+			type: call.type,
+			id: call.id,
+			cid: call.cid,
+			current_session_id: '',
+			created_by: call.created_by,
+			custom: call.custom,
+			created_at: call.created_at,
+			updated_at: call.updated_at,
+			ended_at: call.ended_at,
+			starts_at: call.starts_at,
+			team: call.team,
+			recording: false,
+			transcribing: false,
+			captioning: false,
+			translating: false,
+			backstage: false,
+			settings: {},
+			blocked_user_ids: [],
+			ingress: { rtmp: { address: '' } },
+			egress: { broadcasting: false, hls: null, rtmps: [] },
+		};
+	}
+
+	/** Checks api_key, stream-auth-type and the JWT; returns an error answer or the token payload. */
+	function authenticate(ctx) {
+		const apiKey = ctx.query.api_key;
+		const secret = typeof apiKey === 'string' ? state.apps.get(apiKey) : undefined;
+		if (!secret) return { error: [401, errorBody(401, 2, `api_key not valid: "${apiKey ?? ''}"`)] };
+		if (ctx.headers['stream-auth-type'] !== 'jwt') {
+			return { error: [401, errorBody(401, 5, 'stream-auth-type header is missing or not "jwt"')] };
+		}
+		const token = ctx.headers.authorization ?? '';
+		const parts = token.split('.');
+		if (parts.length !== 3) return { error: [401, errorBody(401, 5, 'JWTAuth error: token is malformed')] };
+		const expected = crypto.createHmac('sha256', secret).update(`${parts[0]}.${parts[1]}`).digest();
+		const given = Buffer.from(parts[2], 'base64url');
+		if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) {
+			const message = `JWTAuth error: signature is not valid. Make sure the token is created using the secret for API key "${apiKey}"`;
+			return { error: [401, errorBody(401, 43, message)] };
+		}
+		let payload;
+		try {
+			payload = b64urlJson(parts[1]);
+		} catch {
+			return { error: [401, errorBody(401, 5, 'JWTAuth error: token is malformed')] };
+		}
+		const nowSeconds = Date.now() / 1000;
+		if (typeof payload.exp === 'number' && payload.exp < nowSeconds) return { error: [401, errorBody(401, 40, 'JWTAuth error: token has expired')] };
+		if (typeof payload.nbf === 'number' && payload.nbf > nowSeconds) return { error: [401, errorBody(401, 41, 'JWTAuth error: token is not valid yet')] };
+		if (typeof payload.iat === 'number' && payload.iat > nowSeconds + 5) return { error: [401, errorBody(401, 42, 'JWTAuth error: token used before issue at (iat)')] };
+		return { apiKey, payload };
+	}
+
+	/** Fixed one-minute windows per app and endpoint, plus the per-second cap of limit ÷ 30. */
+	function rateLimit(apiKey, endpoint) {
+		const limit = state.config.rateLimits[endpoint] ?? DEFAULT_LIMIT_PER_MINUTE;
+		const now = Date.now();
+		const minuteStart = Math.floor(now / 60_000) * 60_000;
+		const key = `${apiKey}:${endpoint}`;
+		let window = state.windows.get(key);
+		if (!window || window.start !== minuteStart) {
+			window = { start: minuteStart, used: 0, second: 0, secondUsed: 0 };
+			state.windows.set(key, window);
+		}
+		const second = Math.floor(now / 1000);
+		if (window.second !== second) {
+			window.second = second;
+			window.secondUsed = 0;
+		}
+		const resetSeconds = (minuteStart + 60_000) / 1000;
+		const perSecond = Math.max(1, Math.floor(limit / 30));
+		const overMinute = window.used >= limit;
+		const overSecond = state.config.perSecondCap && window.secondUsed >= perSecond;
+		if (!overMinute && !overSecond) {
+			window.used++;
+			window.secondUsed++;
+		}
+		const headers = {
+			'X-RateLimit-Limit': String(limit),
+			'X-RateLimit-Remaining': String(Math.max(0, limit - window.used)),
+			'X-RateLimit-Reset': String(resetSeconds),
+		};
+		if (!overMinute && !overSecond) return { headers };
+		// [Inferred] Stream documents the X-RateLimit-* headers; stream-py also honours Retry-After, so send it too.
+		const retryAfter = overMinute ? Math.max(1, Math.ceil(resetSeconds - now / 1000)) : 1;
+		if (state.config.retryAfterHeader) headers['Retry-After'] = String(retryAfter);
+		return { headers, limited: true };
+	}
+
+	function route(method, path) {
+		let m;
+		if (method === 'POST' && path === '/api/v2/video/calls') return { endpoint: 'queryCalls' };
+		if ((m = path.match(/^\/api\/v2\/tasks\/([^/]+)$/)) && method === 'GET') return { endpoint: 'getTask', taskId: decodeURIComponent(m[1]) };
+		if ((m = path.match(/^\/api\/v2\/video\/call\/([^/]+)\/([^/]+)\/delete$/)) && method === 'POST') {
+			return { endpoint: 'deleteCall', type: decodeURIComponent(m[1]), id: decodeURIComponent(m[2]) };
+		}
+		if ((m = path.match(/^\/api\/v2\/video\/call\/([^/]+)\/([^/]+)$/))) {
+			if (method === 'GET') return { endpoint: 'getCall', type: decodeURIComponent(m[1]), id: decodeURIComponent(m[2]) };
+			if (method === 'POST') return { endpoint: 'getOrCreateCall', type: decodeURIComponent(m[1]), id: decodeURIComponent(m[2]) };
+		}
+		return undefined;
+	}
+
+	function handle(ctx) {
+		const target = route(ctx.method, ctx.path);
+		if (!target) return ctx.respond(404, errorBody(404, 16, `Unknown endpoint ${ctx.method} ${ctx.path}`));
+		const auth = authenticate(ctx);
+		if (auth.error) return ctx.respond(...auth.error);
+		const limited = rateLimit(auth.apiKey, target.endpoint);
+		const reply = (status, body) => ctx.respond(status, body, limited.headers);
+		if (limited.limited) return reply(429, defaultErrorFor(429));
+		if (ctx.body && ctx.body.__invalidJson) return reply(400, errorBody(400, 4, 'invalid JSON body'));
+
+		if (target.endpoint === 'getTask') {
+			const task = state.tasks.get(target.taskId);
+			// [Inferred] an unknown task answers like any missing resource: 404, code 16.
+			if (!task) return reply(404, errorBody(404, 16, `GetTask failed with error: "task ${target.taskId} does not exist"`));
+			return reply(200, taskResponse(task));
+		}
+		if (target.endpoint === 'queryCalls') return queryCalls(ctx.body ?? {}, reply);
+
+		const { type, id } = target;
+		const operation = target.endpoint === 'deleteCall' ? 'DeleteCall' : target.endpoint === 'getCall' ? 'GetCall' : 'GetOrCreateCall';
+		if (!ID_PATTERN.test(type) || !ID_PATTERN.test(id)) {
+			return reply(400, errorBody(400, 4, `${operation} failed with error: "type and id must match ^[A-Za-z0-9_-]{1,64}$"`));
+		}
+		if (!state.callTypes.has(type)) {
+			return reply(404, errorBody(404, 16, `${operation} failed with error: "call type does not exist"`));
+		}
+		const cid = `${type}:${id}`;
+		const call = state.calls.get(cid);
+		if (!call || call.deleted) {
+			return reply(404, errorBody(404, 16, `${operation} failed with error: "Can't find call with id ${cid}"`));
+		}
+		if (target.endpoint === 'getCall' || target.endpoint === 'getOrCreateCall') {
+			return reply(target.endpoint === 'getCall' ? 200 : 201, { call: callResponse(call), members: [], own_capabilities: [], duration: '0.31ms' });
+		}
+		const hard = ctx.body?.hard === true;
+		if (hard && auth.payload.user_id !== undefined) {
+			return reply(403, errorBody(403, 17, 'DeleteCall failed with error: "hard delete requires server-side authentication"'));
+		}
+		call.deleted = true;
+		call.deletedMode = hard ? 'hard' : 'soft';
+		const body = { call: callResponse(call), duration: '1.23ms' };
+		if (hard) {
+			const taskId = uuid();
+			const createdAt = Date.now();
+			state.tasks.set(taskId, {
+				id: taskId,
+				createdAt,
+				runningAt: createdAt + state.config.taskPendingMs,
+				finishAt: createdAt + state.config.taskPendingMs + state.config.taskRunningMs,
+				fail: call.hardDeleteFails,
+				format: 'ns',
+			});
+			body.task_id = taskId;
+		}
+		return reply(201, body);
+	}
+
+	function queryCalls(body, reply) {
+		const limit = body.limit ?? 25; // [Inferred] the default page size is undocumented
+		if (typeof limit !== 'number' || limit < 0 || limit > 100) {
+			return reply(400, errorBody(400, 4, 'QueryCalls failed with error: "limit must be between 0 and 100"'));
+		}
+		const sort = Array.isArray(body.sort) && body.sort.length > 0 ? body.sort : [{ field: 'created_at', direction: -1 }];
+		if (sort.length > 2) return reply(400, errorBody(400, 4, 'QueryCalls failed with error: "sort accepts at most 2 fields"'));
+		let matches;
+		try {
+			const live = [...state.calls.values()].filter((call) => !call.deleted);
+			matches = live.filter((call) => evaluate(body.filter_conditions ?? {}, call));
+		} catch (error) {
+			return reply(400, errorBody(400, 4, `QueryCalls failed with error: "${error.message}"`));
+		}
+		matches.sort((a, b) => {
+			for (const { field, direction } of sort) {
+				const left = String(a[field] ?? '');
+				const right = String(b[field] ?? '');
+				if (left !== right) return (left < right ? -1 : 1) * (direction === -1 ? -1 : 1);
+			}
+			return a.cid < b.cid ? -1 : 1;
+		});
+		const offset = body.next ? Number(Buffer.from(String(body.next), 'base64').toString('utf8')) || 0 : 0;
+		const page = matches.slice(offset, offset + limit);
+		const response = {
+			calls: page.map((call) => ({ call: callResponse(call), members: [], own_capabilities: [] })),
+			duration: '2.10ms',
+		};
+		if (offset + limit < matches.length) response.next = Buffer.from(String(offset + limit)).toString('base64');
+		if (offset > 0) response.prev = Buffer.from(String(Math.max(0, offset - limit))).toString('base64');
+		return reply(201, response);
+	}
+
+	return {
+		errorBody: defaultErrorFor,
+		handle,
+		reset,
+		controls: {
+			seedCalls,
+			seedTasks,
+			configure(config) {
+				Object.assign(state.config, config, { rateLimits: { ...state.config.rateLimits, ...(config.rateLimits ?? {}) } });
+			},
+			addApp(apiKey, apiSecret) {
+				state.apps.set(apiKey, apiSecret);
+			},
+			getCall(type, id) {
+				const call = state.calls.get(`${type}:${id}`);
+				return call ? { ...call } : undefined;
+			},
+			getTask(taskId) {
+				const task = state.tasks.get(taskId);
+				return task ? taskResponse(task) : undefined;
+			},
+			listCalls() {
+				return [...state.calls.values()].map((call) => ({ ...call }));
+			},
+		},
+	};
+}
+
+const DATE_FIELDS = new Set(['created_at', 'updated_at', 'ended_at', 'starts_at']);
+const STRING_FIELDS = new Set(['id', 'cid', 'type', 'team', 'created_by_user_id', 'parent_call_cid']);
+const OPERATORS = new Set(['$eq', '$exists', '$gt', '$gte', '$in', '$lt', '$lte', '$contains']);
+
+function fieldValue(call, field) {
+	if (field === 'created_by_user_id') return call.created_by.id;
+	if (field === 'ongoing') return call.ended_at === null;
+	if (field === 'backstage') return false;
+	if (field === 'parent_call_cid') return null;
+	if (field.startsWith('custom.')) return call.custom[field.slice(7)];
+	return call[field];
+}
+
+/** Stream's filter_conditions: field conditions, $and / $or, a bare value meaning $eq. */
+function evaluate(filter, call) {
+	return Object.entries(filter).every(([key, condition]) => {
+		if (key === '$and') return condition.every((part) => evaluate(part, call));
+		if (key === '$or') return condition.some((part) => evaluate(part, call));
+		const known = DATE_FIELDS.has(key) || STRING_FIELDS.has(key) || key === 'ongoing' || key === 'backstage' || key === 'members' || key.startsWith('custom.');
+		if (!known) throw new Error(`field ${key} is not supported for filtering`);
+		const value = key === 'members' ? [] : fieldValue(call, key);
+		const ops = condition !== null && typeof condition === 'object' && !Array.isArray(condition) ? condition : { $eq: condition };
+		return Object.entries(ops).every(([op, expected]) => {
+			if (!OPERATORS.has(op)) throw new Error(`operator ${op} is not supported`);
+			const compare = (a, b) => (DATE_FIELDS.has(key) ? Date.parse(a) - Date.parse(b) : a < b ? -1 : a > b ? 1 : 0);
+			switch (op) {
+				case '$exists':
+					return expected ? value !== null && value !== undefined : value === null || value === undefined;
+				case '$eq':
+					return DATE_FIELDS.has(key) ? value !== null && compare(value, expected) === 0 : value === expected;
+				case '$in':
+					return key === 'members' ? false : expected.includes(value);
+				case '$contains':
+					return Array.isArray(value) ? value.includes(expected) : String(value ?? '').includes(expected);
+				default: {
+					if (value === null || value === undefined) return false;
+					const order = compare(value, expected);
+					return op === '$gt' ? order > 0 : op === '$gte' ? order >= 0 : op === '$lt' ? order < 0 : order <= 0;
+				}
+			}
+		});
+	});
+}
+
+module.exports = { createStream };
