@@ -250,7 +250,7 @@ describe('Stream Video: get, task get, get many', () => {
 		expect(all.out).toHaveLength(230);
 		expect(new Set(all.out.map((call) => call.id)).size).toBe(230);
 		expect(all.out.some((call) => call.id === 'live1')).toBe(false);
-		expect(all.items('Node').every((item) => (item.pairedItem as IDataObject).item === 0)).toBe(true);
+		expect(all.items('Node').every((item) => (item.pairedItem as unknown as IDataObject).item === 0)).toBe(true);
 
 		const limited = await runNode(store, 'streamVideo', { resource: 'call', operation: 'getMany', returnAll: false, limit: 30 }, [{}]);
 		expect(limited.out).toHaveLength(30);
