@@ -1,0 +1,193 @@
+/**
+ * End-to-end bench: a REAL n8n 2.41.1 (Node 24) with this package installed from its packed tarball as a
+ * community package, talking to the emulators over loopback. Workflows are created and activated through
+ * n8n's public API and run by calling their production webhook, exactly as a user's would be.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { sandbox, startEmulator, type Emulator } from '../integration/setup';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { startN8n, packPackage } = require('../../scripts/n8n-instance');
+
+export interface N8nInstance {
+	baseUrl: string;
+	userFolder: string;
+	bootMs: number;
+	logs(): string;
+	api(method: string, route: string, body?: unknown): Promise<IDataObject>;
+	rest(method: string, route: string, body?: unknown): Promise<{ status: number; body: IDataObject }>;
+	createCredential(name: string, type: string, data: IDataObject): Promise<string>;
+	createWorkflow(workflow: IDataObject): Promise<string>;
+	activate(id: string): Promise<IDataObject>;
+	deactivate(id: string): Promise<IDataObject>;
+	webhook(path: string, body: unknown): Promise<{ status: number; body: unknown }>;
+	executions(workflowId: string): Promise<IDataObject[]>;
+	testCredential(credentials: IDataObject): Promise<{ data: { status: string; message: string } }>;
+	stop(): Promise<void>;
+	restart(): Promise<void>;
+}
+
+export const PACKAGE = 'n8n-nodes-call-deletion';
+
+export interface RealN8n {
+	n8n: N8nInstance;
+	emulator: Emulator;
+	credentials: Record<'stream' | 'graph' | 'husky' | 'huskyWebhook', { id: string; name: string; type: string; data: IDataObject }>;
+	close(): Promise<void>;
+}
+
+export async function bootRealN8n(env: Record<string, string> = {}): Promise<RealN8n> {
+	const emulator = await startEmulator();
+	const n8n = (await startN8n({ tarball: packPackage(), env })) as N8nInstance;
+	const definitions = {
+		stream: {
+			name: 'Stream (emulator)',
+			type: 'streamVideoApi',
+			data: {
+				apiKey: sandbox.stream.apiKey,
+				apiSecret: sandbox.stream.apiSecret,
+				baseUrl: emulator.streamBaseUrl,
+			},
+		},
+		graph: {
+			name: 'Graph (emulator)',
+			type: 'microsoftGraphCallsApi',
+			data: {
+				tenantId: sandbox.graph.tenantId,
+				clientId: sandbox.graph.clientId,
+				clientSecret: sandbox.graph.clientSecret,
+				cloud: 'custom',
+				authorityUrl: emulator.authorityUrl,
+				graphUrl: emulator.graphUrl,
+			},
+		},
+		husky: {
+			name: 'HuskyVoice (emulator)',
+			type: 'huskyVoiceApi',
+			data: {
+				apiKey: sandbox.husky.apiKey,
+				authHeader: 'xApiKey',
+				baseUrl: emulator.huskyBaseUrl,
+			},
+		},
+		huskyWebhook: {
+			name: 'HuskyVoice webhook (emulator)',
+			type: 'huskyVoiceWebhookApi',
+			data: {
+				webhookToken: sandbox.husky.webhookToken,
+				baseUrl: emulator.huskyBaseUrl,
+			},
+		},
+	};
+	const credentials = {} as RealN8n['credentials'];
+	for (const [key, definition] of Object.entries(definitions)) {
+		const id = await n8n.createCredential(definition.name, definition.type, definition.data);
+		credentials[key as keyof typeof definitions] = { id, ...definition };
+	}
+	return {
+		n8n,
+		emulator,
+		credentials,
+		async close() {
+			await n8n.stop();
+			await emulator.close();
+		},
+	};
+}
+
+let counter = 0;
+
+export interface WebhookRun {
+	workflowId: string;
+	status: number;
+	items: IDataObject[];
+}
+
+/**
+ * Webhook → Code (one item per entry of `body.items`) → the given node, activated, then called once.
+ * `responseMode: lastNode` returns the last node's items, so the answer is our node's output.
+ */
+export async function runThroughWebhook(
+	bench: RealN8n,
+	node: {
+		type: string;
+		parameters: IDataObject;
+		credential?: keyof RealN8n['credentials'];
+		onError?: string;
+	},
+	items: IDataObject[],
+): Promise<WebhookRun> {
+	const path = `e2e-${Date.now()}-${++counter}`;
+	const credential = node.credential ? bench.credentials[node.credential] : undefined;
+	const workflowId = await bench.n8n.createWorkflow({
+		name: path,
+		nodes: [
+			{
+				id: 'webhook',
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: path,
+				parameters: {
+					httpMethod: 'POST',
+					path,
+					responseMode: 'lastNode',
+					responseData: 'allEntries',
+					options: {},
+				},
+			},
+			{
+				id: 'code',
+				name: 'Code',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [220, 0],
+				parameters: {
+					jsCode: 'return $json.body.items.map((json) => ({ json }));',
+				},
+			},
+			{
+				id: 'subject',
+				name: 'Subject',
+				type: `${PACKAGE}.${node.type}`,
+				typeVersion: 1,
+				position: [440, 0],
+				parameters: node.parameters,
+				...(credential
+					? {
+							credentials: {
+								[credential.type]: { id: credential.id, name: credential.name },
+							},
+						}
+					: {}),
+				...(node.onError ? { onError: node.onError } : {}),
+			},
+		],
+		connections: {
+			Webhook: { main: [[{ node: 'Code', type: 'main', index: 0 }]] },
+			Code: { main: [[{ node: 'Subject', type: 'main', index: 0 }]] },
+		},
+	});
+	await bench.n8n.activate(workflowId);
+	try {
+		// n8n registers production webhooks a moment after activation reports success.
+		const deadline = Date.now() + 20_000;
+		for (;;) {
+			const response = await bench.n8n.webhook(path, { items });
+			const notRegistered = response.status === 404 && JSON.stringify(response.body).includes('not registered');
+			if (!notRegistered || Date.now() > deadline) {
+				const body = response.body;
+				const list = Array.isArray(body) ? body : body && typeof body === 'object' ? [body] : [];
+				return {
+					workflowId,
+					status: response.status,
+					items: list as IDataObject[],
+				};
+			}
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+	} finally {
+		await bench.n8n.deactivate(workflowId);
+	}
+}
