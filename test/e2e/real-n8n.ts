@@ -171,23 +171,22 @@ export async function runThroughWebhook(
 	});
 	await bench.n8n.activate(workflowId);
 	try {
-		// n8n registers production webhooks a moment after activation reports success.
-		const deadline = Date.now() + 20_000;
-		for (;;) {
-			const response = await bench.n8n.webhook(path, { items });
-			const notRegistered = response.status === 404 && JSON.stringify(response.body).includes('not registered');
-			if (!notRegistered || Date.now() > deadline) {
-				const body = response.body;
-				const list = Array.isArray(body) ? body : body && typeof body === 'object' ? [body] : [];
-				return {
-					workflowId,
-					status: response.status,
-					items: list as IDataObject[],
-				};
-			}
-			await new Promise((resolve) => setTimeout(resolve, 250));
-		}
+		const response = await callWebhook(bench, path, { items });
+		const body = response.body;
+		const list = Array.isArray(body) ? body : body && typeof body === 'object' ? [body] : [];
+		return { workflowId, status: response.status, items: list as IDataObject[] };
 	} finally {
 		await bench.n8n.deactivate(workflowId);
+	}
+}
+
+/** Calls a production webhook, waiting for n8n to register it: that happens a moment after activation reports success. */
+export async function callWebhook(bench: RealN8n, path: string, body: unknown): Promise<{ status: number; body: unknown }> {
+	const deadline = Date.now() + 20_000;
+	for (;;) {
+		const response = await bench.n8n.webhook(path, body);
+		const notRegistered = response.status === 404 && JSON.stringify(response.body).includes('not registered');
+		if (!notRegistered || Date.now() > deadline) return response;
+		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
 }

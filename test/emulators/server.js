@@ -32,6 +32,11 @@ function seedSandbox(emulator) {
 		...[1, 2, 3, 4, 5].map((n) => ({ type: 'default', id: `demo-${n}`, created_at: ago(41), ended_at: ago(40) })),
 		{ type: 'default', id: 'live-1', created_at: ago(0), ended_at: null },
 	]);
+	// Finished hard-delete tasks for the "erasure complete" example's trigger.
+	emulator.stream.seedTasks([
+		{ taskId: 'task-demo-completed', status: 'completed' },
+		{ taskId: 'task-demo-failed', status: 'failed' },
+	]);
 	emulator.graph.seedCalls([
 		{ id: '2f1a0c00-8a5e-4b34-9f6a-6d8e11b2a3c4', state: 'established' },
 		{ id: '3e2b1d11-9b6f-4c45-8a7b-7e9f22c3b4d5', state: 'established' },

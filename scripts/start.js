@@ -1,0 +1,134 @@
+'use strict';
+// `npm start`: a real n8n 2.41.1 on http://127.0.0.1:5678 with this package installed as a community
+// package, the API emulators on http://127.0.0.1:4010, an owner account, credentials pointing at the
+// emulators and the example workflows imported. Ctrl-C stops everything it started.
+const fs = require('node:fs');
+const path = require('node:path');
+
+const { startN8n, packPackage } = require('./n8n-instance');
+const { createEmulatorServer, SANDBOX } = require('../test/emulators/server');
+
+const REPO = path.resolve(__dirname, '..');
+const N8N_PORT = Number(process.env.N8N_PORT || 5678);
+const EMULATOR_PORT = Number(process.env.EMULATOR_PORT || 4010);
+const USER_FOLDER = path.join(REPO, '.cache', 'n8n-home');
+
+function credentialDefinitions(emulator) {
+	return [
+		{
+			name: 'Stream Video account',
+			type: 'streamVideoApi',
+			data: { apiKey: SANDBOX.stream.apiKey, apiSecret: SANDBOX.stream.apiSecret, baseUrl: emulator.streamBaseUrl },
+		},
+		{
+			name: 'Microsoft Graph Calls account',
+			type: 'microsoftGraphCallsApi',
+			data: {
+				tenantId: SANDBOX.graph.tenantId,
+				clientId: SANDBOX.graph.clientId,
+				clientSecret: SANDBOX.graph.clientSecret,
+				cloud: 'custom',
+				authorityUrl: emulator.authorityUrl,
+				graphUrl: emulator.graphUrl,
+			},
+		},
+		{
+			name: 'HuskyVoice account',
+			type: 'huskyVoiceApi',
+			data: { apiKey: SANDBOX.husky.apiKey, authHeader: 'xApiKey', baseUrl: emulator.huskyBaseUrl },
+		},
+		{
+			name: 'HuskyVoice webhook',
+			type: 'huskyVoiceWebhookApi',
+			data: { webhookToken: SANDBOX.husky.webhookToken, baseUrl: emulator.huskyBaseUrl },
+		},
+	];
+}
+
+/** Creates each credential unless one of that name and type already exists; returns ids by type. */
+async function ensureCredentials(n8n, emulator) {
+	const existing = (await n8n.rest('GET', '/credentials')).body?.data ?? [];
+	const idByType = {};
+	for (const definition of credentialDefinitions(emulator)) {
+		const found = existing.find((credential) => credential.name === definition.name && credential.type === definition.type);
+		idByType[definition.type] = found ? found.id : await n8n.createCredential(definition.name, definition.type, definition.data);
+	}
+	return idByType;
+}
+
+/** Imports every example not yet present (by name), with its credentials pointed at ours; returns what it imported. */
+async function importExamples(n8n, idByType) {
+	const existing = (await n8n.api('GET', '/workflows?limit=250')).data ?? [];
+	const imported = [];
+	for (const file of fs
+		.readdirSync(path.join(REPO, 'examples'))
+		.filter((name) => name.endsWith('.json'))
+		.sort()) {
+		const workflow = JSON.parse(fs.readFileSync(path.join(REPO, 'examples', file), 'utf8'));
+		if (existing.some((candidate) => candidate.name === workflow.name)) continue;
+		for (const node of workflow.nodes) {
+			for (const [type, reference] of Object.entries(node.credentials ?? {})) reference.id = idByType[type];
+		}
+		const id = await n8n.createWorkflow(workflow);
+		// A webhook-started example is activated so its production URL answers straight away.
+		if (workflow.nodes.some((node) => node.type === 'n8n-nodes-base.webhook')) await n8n.activate(id);
+		imported.push({ id, name: workflow.name, file });
+	}
+	return imported;
+}
+
+async function main() {
+	fs.mkdirSync(USER_FOLDER, { recursive: true });
+	const emulator = await createEmulatorServer({ port: EMULATOR_PORT });
+	process.stdout.write(`API emulators listening on ${emulator.url}\n`);
+	process.stdout.write('Starting n8n 2.41.1 with n8n-nodes-call-deletion (the first start installs n8n; later starts take ~30 s)...\n');
+	let n8n;
+	try {
+		n8n = await startN8n({ port: N8N_PORT, userFolder: USER_FOLDER, tarball: packPackage() });
+	} catch (error) {
+		await emulator.close();
+		throw error;
+	}
+	const idByType = await ensureCredentials(n8n, emulator);
+	const imported = await importExamples(n8n, idByType);
+
+	process.stdout.write(
+		[
+			'',
+			`n8n is ready: ${n8n.baseUrl}`,
+			`  login:    ${n8n.owner.email}`,
+			`  password: ${n8n.owner.password}`,
+			'',
+			`Credentials point at the emulators (${emulator.url}); sandbox calls: Stream default:demo-1…5, two Graph calls, HuskyVoice call_demo1…3.`,
+			imported.length ? `Imported examples: ${imported.map((workflow) => workflow.name).join('; ')}` : 'Examples already imported.',
+			'Try the GDPR erasure chain:',
+			`  curl -s -X POST ${n8n.baseUrl}/webhook/gdpr-erasure -H 'content-type: application/json' \\`,
+			`    -d '{"requestId":"gdpr-1","streamCalls":[{"type":"default","id":"demo-1"}],"graphCalls":["2f1a0c00-8a5e-4b34-9f6a-6d8e11b2a3c4"],"huskyCalls":["call_demo1"]}'`,
+			`Emulator request log: ${emulator.url}/_control/log`,
+			'',
+			'Press Ctrl-C to stop n8n and the emulators.',
+			'',
+		].join('\n'),
+	);
+
+	let stopping = false;
+	const stop = async () => {
+		if (stopping) return;
+		stopping = true;
+		process.stdout.write('\nStopping n8n and the emulators...\n');
+		await n8n.stop();
+		await emulator.close();
+		process.exit(0);
+	};
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+}
+
+if (require.main === module) {
+	main().catch((error) => {
+		process.stderr.write(`npm start failed: ${error.message}\n`);
+		process.exit(1);
+	});
+}
+
+module.exports = { importExamples };
