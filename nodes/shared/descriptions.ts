@@ -19,12 +19,15 @@ export const dryRunOption: INodeProperties = {
 		'Whether to only look the call up and report what would be deleted, deleting nothing. The item gets outcome "dry_run".',
 };
 
+/** Enough parallelism to keep up with n8n's HTTP Request node on a fast endpoint; pacing keeps it within rate limits. */
+export const DEFAULT_CONCURRENCY = 50;
+
 export const concurrencyOption: INodeProperties = {
 	displayName: 'Concurrency',
 	name: 'concurrency',
 	type: 'number',
 	typeOptions: { minValue: 1, maxValue: 100 },
-	default: 10,
+	default: DEFAULT_CONCURRENCY,
 	description:
 		"How many items are processed at the same time. Requests are paced to the provider's rate limit either way.",
 };

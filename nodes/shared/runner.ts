@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { DEFAULT_CONCURRENCY } from './descriptions';
 
 /** One operation: its parameters and how it handles one item. */
 export interface OperationModule<Session> {
@@ -44,7 +45,7 @@ export async function runOperation<Session>(
 	if (!operation) {
 		throw new NodeOperationError(ctx.getNode(), `The operation "${operationName}" on "${resource}" is not supported`);
 	}
-	const concurrency = clampConcurrency(ctx.getNodeParameter('options.concurrency', 0, 10));
+	const concurrency = clampConcurrency(ctx.getNodeParameter('options.concurrency', 0, DEFAULT_CONCURRENCY));
 	const session = await createSession(concurrency);
 	const results: Array<IDataObject | IDataObject[]> = new Array(items.length);
 	const failed = new Set<number>();

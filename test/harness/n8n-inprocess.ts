@@ -5,6 +5,7 @@
  * (a manual trigger and an "items" node standing in for a Code node) are ours, so n8n-nodes-base
  * is not needed.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 
 import type {
@@ -28,8 +29,17 @@ import type {
 import { createRunExecutionData, NodeConnectionTypes, NodeHelpers, Workflow } from 'n8n-workflow';
 import { ExecutionLifecycleHooks, PackageDirectoryLoader, PollContext, WorkflowExecute } from 'n8n-core';
 
-const PACKAGE_ROOT = path.resolve(__dirname, '../..');
 export const PACKAGE_NAME = 'n8n-nodes-call-deletion';
+
+/** The repository root: the nearest folder above this file whose package.json is this package (also from a compiled copy). */
+function findPackageRoot(from: string): string {
+	for (let dir = from; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+		const manifest = path.join(dir, 'package.json');
+		if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, 'utf8')).name === PACKAGE_NAME) return dir;
+	}
+	throw new Error(`no ${PACKAGE_NAME} package.json above ${from}`);
+}
+const PACKAGE_ROOT = findPackageRoot(__dirname);
 
 class ManualTrigger implements INodeType {
 	description = {

@@ -1,0 +1,70 @@
+'use strict';
+// One memory measurement for `npm run bench`: N Stream soft deletes through the real n8n-core engine,
+// in this fresh process, against the emulators at the given URL. Prints one JSON line.
+const path = require('node:path');
+
+const [, , countArg, emulatorUrl] = process.argv;
+const N = Number(countArg);
+const harness = require(path.join(__dirname, '..', '.cache', 'bench', 'test', 'harness', 'n8n-inprocess.js'));
+const { SANDBOX } = require('../test/emulators/server');
+const { request } = require('undici');
+
+const MB = 1024 * 1024;
+
+async function control(route, body) {
+	const response = await request(`${emulatorUrl}/_control/${route}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+	});
+	await response.body.text();
+}
+
+async function main() {
+	await harness.loadPackage();
+	const store = new harness.CredentialStore();
+	store.set('stream', { apiKey: SANDBOX.stream.apiKey, apiSecret: SANDBOX.stream.apiSecret, baseUrl: `${emulatorUrl}/stream` });
+	await control('stream/configure', { perSecondCap: false, rateLimits: { deleteCall: 1e9 } });
+	for (let from = 0; from < N; from += 10_000) {
+		const calls = Array.from({ length: Math.min(10_000, N - from) }, (_, index) => ({ type: 'default', id: `m-${from + index}`, ended_at: new Date().toISOString() }));
+		await control('stream/seedCalls', calls);
+	}
+	const items = JSON.stringify(Array.from({ length: N }, (_, index) => ({ callId: `m-${index}` })));
+	global.gc();
+	const baseline = process.memoryUsage().rss;
+	let peak = baseline;
+	const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+	const started = Date.now();
+	const result = await harness.runWorkflow(
+		[
+			{ name: 'Items', type: 'test.items', parameters: { items } },
+			{
+				name: 'Stream Video',
+				type: 'streamVideo',
+				parameters: { resource: 'call', operation: 'delete', callType: 'default', callId: '={{ $json.callId }}', options: {} },
+				credentials: { streamVideoApi: { id: 'stream', name: 'Stream' } },
+				onError: 'continueRegularOutput',
+			},
+		],
+		store,
+	);
+	clearInterval(sampler);
+	peak = Math.max(peak, process.memoryUsage().rss);
+	const output = result.output('Stream Video');
+	const deleted = output.filter((item) => item.deleted === true).length;
+	process.stdout.write(
+		`${JSON.stringify({
+			items: N,
+			deleted,
+			wallS: Number(((Date.now() - started) / 1000).toFixed(1)),
+			baselineMB: Math.round(baseline / MB),
+			peakAboveBaselineMB: Math.round((peak - baseline) / MB),
+			perItemKB: Number(((peak - baseline) / N / 1024).toFixed(2)),
+		})}\n`,
+	);
+}
+
+main().catch((error) => {
+	process.stderr.write(`${error.stack}\n`);
+	process.exit(1);
+});

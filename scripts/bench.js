@@ -1,0 +1,355 @@
+'use strict';
+// `npm run bench`: bulk deletion speed and memory, printed as figures and ratios (never asserted on time).
+// Scenarios A–C run in ONE real n8n 2.41.1 with this package installed, side by side with n8n's own
+// HTTP Request node set up as the providers' docs show, against the emulators on loopback.
+// The memory check runs the node in-process (n8n-core) in a fresh child process per size.
+//
+//   node scripts/bench.js            all scenarios
+//   node scripts/bench.js A C mem    a subset
+const { execFileSync, spawnSync } = require('node:child_process');
+const path = require('node:path');
+const { request } = require('undici');
+
+const { startN8n, packPackage } = require('./n8n-instance');
+const { createEmulatorServer, SANDBOX } = require('../test/emulators/server');
+const { streamServerToken } = require('../dist/nodes/shared/jwt');
+const { DEFAULT_CONCURRENCY } = require('../dist/nodes/shared/descriptions');
+
+const REPO = path.resolve(__dirname, '..');
+const only = new Set(process.argv.slice(2).map((arg) => arg.toLowerCase()));
+const wanted = (name) => only.size === 0 || only.has(name.toLowerCase());
+const round = (value, digits = 2) => Number(value.toFixed(digits));
+
+let counter = 0;
+
+/** Webhook → Code (one item per entry) → subject node; returns a function that runs it once and times it. */
+async function webhookWorkflow(n8n, subject) {
+	const hook = `bench-${++counter}`;
+	const id = await n8n.createWorkflow({
+		name: `bench ${subject.name}`,
+		nodes: [
+			{
+				id: 'w',
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: hook,
+				parameters: { httpMethod: 'POST', path: hook, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+			},
+			{
+				id: 'c',
+				name: 'Code',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [200, 0],
+				parameters: { jsCode: 'return $json.body.items.map((json) => ({ json }));' },
+			},
+			{ id: 's', position: [400, 0], ...subject },
+		],
+		connections: {
+			Webhook: { main: [[{ node: 'Code', type: 'main', index: 0 }]] },
+			Code: { main: [[{ node: subject.name, type: 'main', index: 0 }]] },
+		},
+	});
+	await n8n.activate(id);
+	return async (items) => {
+		for (;;) {
+			const started = Date.now();
+			const response = await request(`${n8n.baseUrl}/webhook/${hook}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ items }),
+				headersTimeout: 900_000,
+				bodyTimeout: 900_000,
+			});
+			const text = await response.body.text();
+			if (response.statusCode === 404 && text.includes('not registered')) {
+				await new Promise((resolve) => setTimeout(resolve, 250));
+				continue;
+			}
+			const wallMs = Date.now() - started;
+			const output = JSON.parse(text);
+			if (!Array.isArray(output)) throw new Error(`${subject.name}: unexpected answer ${text.slice(0, 300)}`);
+			return { wallMs, output, failed: output.filter((item) => item.error !== undefined).length };
+		}
+	};
+}
+
+function ourNode(name, type, credentialType, credentialId, parameters) {
+	return {
+		name,
+		type: `n8n-nodes-call-deletion.${type}`,
+		typeVersion: 1,
+		parameters,
+		credentials: { [credentialType]: { id: credentialId, name: credentialType } },
+		onError: 'continueRegularOutput',
+	};
+}
+
+/** n8n's HTTP Request node (v4.2) calling Stream's DeleteCall as Stream's REST docs show. */
+function httpStreamDelete(name, emulator, { batching, retry } = {}) {
+	return {
+		name,
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		onError: 'continueRegularOutput',
+		...(retry ? { retryOnFail: true, maxTries: 5, waitBetweenTries: 5000 } : {}),
+		parameters: {
+			method: 'POST',
+			url: `=${emulator.streamBaseUrl}/api/v2/video/call/default/{{ $json.callId }}/delete`,
+			sendQuery: true,
+			queryParameters: { parameters: [{ name: 'api_key', value: SANDBOX.stream.apiKey }] },
+			sendHeaders: true,
+			headerParameters: {
+				parameters: [
+					{ name: 'Authorization', value: streamServerToken(SANDBOX.stream.apiSecret) },
+					{ name: 'stream-auth-type', value: 'jwt' },
+				],
+			},
+			sendBody: true,
+			specifyBody: 'json',
+			jsonBody: '{"hard": false}',
+			options: batching ? { batching: { batch: batching } } : {},
+		},
+	};
+}
+
+/** n8n's HTTP Request node calling HuskyVoice's REST delete with the x-api-key header. */
+function httpHuskyDelete(name, emulator, { batching, retry } = {}) {
+	return {
+		name,
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		onError: 'continueRegularOutput',
+		...(retry ? { retryOnFail: true, maxTries: 5, waitBetweenTries: 5000 } : {}),
+		parameters: {
+			method: 'DELETE',
+			url: `=${emulator.huskyBaseUrl}/calls/{{ $json.callId }}`,
+			sendHeaders: true,
+			headerParameters: { parameters: [{ name: 'x-api-key', value: SANDBOX.husky.apiKey }] },
+			options: batching ? { batching: { batch: batching } } : {},
+		},
+	};
+}
+
+/** Fastest finish the Stream emulator's rules allow: fixed minute windows and a per-second cap of limit ÷ 30. */
+function idealStreamMs(n, limitPerMinute, startMs) {
+	const perSecond = Math.floor(limitPerMinute / 30);
+	let sent = 0;
+	let second = Math.floor(startMs / 1000);
+	const usedInMinute = new Map();
+	for (;;) {
+		const minute = Math.floor(second / 60);
+		const used = usedInMinute.get(minute) ?? 0;
+		const now = Math.min(perSecond, limitPerMinute - used, n - sent);
+		sent += now;
+		usedInMinute.set(minute, used + now);
+		if (sent >= n) return Math.max(0, (second + 1) * 1000 - startMs - 1000) + 1;
+		second++;
+	}
+}
+
+/** Fastest finish a sliding window of `limit` per `windowMs` allows: bursts of `limit`, one window apart. */
+function idealSlidingMs(n, limit, windowMs) {
+	return Math.max(0, Math.ceil(n / limit) - 1) * windowMs;
+}
+
+function row(label, result, extra = {}) {
+	return { run: label, wallS: round(result.wallMs / 1000), failed: result.failed, ...extra };
+}
+
+async function scenarioA(n8n, emulator, credentials) {
+	const N = 2000;
+	const LATENCY = 20;
+	const seed = () => {
+		emulator.reset();
+		emulator.configure({ latencyMs: { stream: LATENCY } });
+		emulator.stream.configure({ perSecondCap: false, rateLimits: { deleteCall: 1e9 } });
+		emulator.stream.seedCalls(Array.from({ length: N }, (_, index) => ({ type: 'default', id: `a-${index}`, ended_at: new Date().toISOString() })));
+	};
+	const items = Array.from({ length: N }, (_, index) => ({ callId: `a-${index}` }));
+	const ours = await webhookWorkflow(n8n, ourNode('Stream Video', 'streamVideo', 'streamVideoApi', credentials.stream, { resource: 'call', operation: 'delete', callType: 'default', callId: '={{ $json.callId }}', options: {} }));
+	const http = await webhookWorkflow(n8n, httpStreamDelete('HTTP Request', emulator));
+	// Warm both paths once so neither pays first-use costs in the measured run.
+	seed();
+	await ours(items.slice(0, 50));
+	await http(items.slice(50, 100));
+
+	seed();
+	const httpResult = await http(items);
+	const httpPeak = emulator.stats().stream?.peakInFlight;
+	seed();
+	const oursResult = await ours(items);
+	const oursPeak = emulator.stats().stream?.peakInFlight;
+	const concurrency = DEFAULT_CONCURRENCY;
+	const boundMs = (N * LATENCY) / concurrency;
+	return {
+		title: `A. Unlimited endpoint, ${LATENCY} ms latency, ${N} Stream soft deletes`,
+		rows: [row('HTTP Request node, defaults', httpResult, { peakInFlight: httpPeak }), row('ours, defaults', oursResult, { peakInFlight: oursPeak })],
+		figures: {
+			'ours ÷ HTTP Request time': round(oursResult.wallMs / httpResult.wallMs),
+			'bound N × latency ÷ concurrency (s)': round(boundMs / 1000),
+			'ours ÷ bound': round(oursResult.wallMs / boundMs),
+			goals: 'ours ≤ 1.25× HTTP Request; ours ≤ 1.3× bound',
+		},
+	};
+}
+
+async function rateScenario({ title, N, limitPerMinute, prefix, seed, ideal, ours, httpFor }) {
+	const items = Array.from({ length: N }, (_, index) => ({ callId: `${prefix}-${index}` }));
+	const runs = [
+		['HTTP Request node, defaults', httpFor({})],
+		['HTTP Request node, Retry On Fail 5 × 5 s', httpFor({ retry: true })],
+		['HTTP Request node, hand-tuned batching', httpFor({ batching: 'tuned' })],
+		['ours, defaults', ours],
+	];
+	const rows = [];
+	for (const [label, runnerPromise] of runs) {
+		const run = await runnerPromise;
+		seed();
+		const started = Date.now();
+		const result = await run(items);
+		const rate = (N - result.failed) / (result.wallMs / 60_000);
+		rows.push(
+			row(label, result, {
+				'429s seen': seedStats429(),
+				'rate/min': Math.round(rate),
+				'rate ÷ limit': round(rate / limitPerMinute),
+				'ideal ÷ actual time': round(ideal(N, started) / result.wallMs),
+			}),
+		);
+	}
+	return { title, rows, figures: { goals: 'ours: 0 failed, ≥ 0.9 of the limit, at least as fast as hand-tuned batching' } };
+}
+
+let seedStats429 = () => 0;
+
+async function scenarioB(n8n, emulator, credentials) {
+	const N = 1000;
+	const LIMIT = 1200;
+	const seed = () => {
+		emulator.reset();
+		emulator.stream.configure({ rateLimits: { deleteCall: LIMIT } });
+		emulator.stream.seedCalls(Array.from({ length: N }, (_, index) => ({ type: 'default', id: `b-${index}`, ended_at: new Date().toISOString() })));
+	};
+	seedStats429 = () => emulator.stats().stream?.tooManyRequests ?? 0;
+	// Hand-tuned: the per-second cap is limit ÷ 30 = 40/s, so 40 items per 1,000 ms batch.
+	const perSecond = LIMIT / 30;
+	return rateScenario({
+		title: `B. Stream-like limit ${LIMIT}/min (per-second cap ${perSecond}/s), ${N} soft deletes`,
+		N,
+		limitPerMinute: LIMIT,
+		prefix: 'b',
+		seed,
+		ideal: (n, started) => idealStreamMs(n, LIMIT, started),
+		ours: webhookWorkflow(n8n, ourNode('Stream Video', 'streamVideo', 'streamVideoApi', credentials.stream, { resource: 'call', operation: 'delete', callType: 'default', callId: '={{ $json.callId }}', options: {} })),
+		httpFor: ({ retry, batching }) =>
+			webhookWorkflow(n8n, httpStreamDelete('HTTP Request', emulator, { retry, batching: batching ? { batchSize: perSecond, batchInterval: 1000 } : undefined })),
+	});
+}
+
+async function scenarioC(n8n, emulator, credentials) {
+	const N = 1000;
+	const LIMIT = 600;
+	const seed = () => {
+		emulator.reset();
+		emulator.husky.configure({ rateLimitPerMinute: LIMIT, windowMs: 60_000 });
+		emulator.husky.seedCalls(Array.from({ length: N }, (_, index) => ({ call_id: `c-${index}`, status: 'completed' })));
+	};
+	seedStats429 = () => emulator.stats().husky?.tooManyRequests ?? 0;
+	return rateScenario({
+		title: `C. HuskyVoice-like sliding window ${LIMIT}/min, ${N} deletes`,
+		N,
+		limitPerMinute: LIMIT,
+		prefix: 'c',
+		seed,
+		ideal: (n) => idealSlidingMs(n, LIMIT, 60_000),
+		ours: webhookWorkflow(
+			n8n,
+			ourNode('HuskyVoice', 'huskyVoice', 'huskyVoiceApi', credentials.husky, {
+				authentication: 'apiKey',
+				resource: 'call',
+				operation: 'delete',
+				callId: '={{ $json.callId }}',
+				// The account's plan limit; 60/min is the documented default.
+				options: { rateLimitPerMinute: LIMIT },
+			}),
+		),
+		// Hand-tuned: 10 requests per second is exactly 600/min.
+		httpFor: ({ retry, batching }) =>
+			webhookWorkflow(n8n, httpHuskyDelete('HTTP Request', emulator, { retry, batching: batching ? { batchSize: LIMIT / 60, batchInterval: 1000 } : undefined })),
+	});
+}
+
+async function memory(emulator) {
+	execFileSync(path.join(REPO, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.bench.json'], { cwd: REPO, stdio: 'inherit' });
+	const rows = [];
+	for (const n of [10_000, 100_000]) {
+		emulator.reset();
+		const child = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, 'bench-memory.js'), String(n), emulator.url], {
+			cwd: REPO,
+			encoding: 'utf8',
+			maxBuffer: 64 * 1024 * 1024,
+		});
+		if (child.status !== 0) throw new Error(`memory run failed: ${child.stderr}`);
+		rows.push(JSON.parse(child.stdout.trim().split('\n').pop()));
+	}
+	return {
+		title: 'Memory: Stream soft deletes in-process (n8n-core), peak RSS above baseline',
+		rows,
+		figures: { goals: '< 300 MB above baseline, flat as N grows' },
+	};
+}
+
+function print(report) {
+	process.stdout.write(`\n${report.title}\n`);
+	console.table(report.rows);
+	for (const [key, value] of Object.entries(report.figures)) process.stdout.write(`  ${key}: ${value}\n`);
+}
+
+async function main() {
+	const emulator = await createEmulatorServer({ port: 0, seedSandbox: false });
+	const reports = [];
+	if (['a', 'b', 'c'].some(wanted)) {
+		process.stdout.write('Starting n8n 2.41.1 with the packed package...\n');
+		const n8n = await startN8n({ tarball: packPackage(), quiet: true });
+		try {
+			const credentials = {
+				stream: await n8n.createCredential('streamVideoApi', 'streamVideoApi', {
+					apiKey: SANDBOX.stream.apiKey,
+					apiSecret: SANDBOX.stream.apiSecret,
+					baseUrl: emulator.streamBaseUrl,
+				}),
+				husky: await n8n.createCredential('huskyVoiceApi', 'huskyVoiceApi', {
+					apiKey: SANDBOX.husky.apiKey,
+					authHeader: 'xApiKey',
+					baseUrl: emulator.huskyBaseUrl,
+				}),
+			};
+			for (const [name, scenario] of [
+				['a', scenarioA],
+				['b', scenarioB],
+				['c', scenarioC],
+			]) {
+				if (!wanted(name)) continue;
+				const report = await scenario(n8n, emulator, credentials);
+				print(report);
+				reports.push(report);
+			}
+		} finally {
+			await n8n.stop();
+		}
+	}
+	if (wanted('mem')) {
+		const report = await memory(emulator);
+		print(report);
+		reports.push(report);
+	}
+	await emulator.close();
+}
+
+main().catch((error) => {
+	process.stderr.write(`${error.stack}\n`);
+	process.exit(1);
+});
