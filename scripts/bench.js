@@ -70,7 +70,8 @@ async function webhookWorkflow(n8n, subject) {
 			}
 			const wallMs = Date.now() - started;
 			const output = JSON.parse(text);
-			if (!Array.isArray(output)) throw new Error(`${subject.name}: unexpected answer ${text.slice(0, 300)}`);
+			// A workflow stopped by an error answers with that error: every item counts as failed.
+			if (!Array.isArray(output)) return { wallMs, output: [], failed: items.length, stopped: true };
 			return { wallMs, output, failed: output.filter((item) => item.error !== undefined).length };
 		}
 	};
@@ -93,8 +94,8 @@ function httpStreamDelete(name, emulator, { batching, retry } = {}) {
 		name,
 		type: 'n8n-nodes-base.httpRequest',
 		typeVersion: 4.2,
-		onError: 'continueRegularOutput',
-		...(retry ? { retryOnFail: true, maxTries: 5, waitBetweenTries: 5000 } : {}),
+		// Retry On Fail re-runs a node that throws, so that run keeps n8n's default "stop workflow" on error.
+		...(retry ? { retryOnFail: true, maxTries: 5, waitBetweenTries: 5000 } : { onError: 'continueRegularOutput' }),
 		parameters: {
 			method: 'POST',
 			url: `=${emulator.streamBaseUrl}/api/v2/video/call/default/{{ $json.callId }}/delete`,
@@ -121,8 +122,8 @@ function httpHuskyDelete(name, emulator, { batching, retry } = {}) {
 		name,
 		type: 'n8n-nodes-base.httpRequest',
 		typeVersion: 4.2,
-		onError: 'continueRegularOutput',
-		...(retry ? { retryOnFail: true, maxTries: 5, waitBetweenTries: 5000 } : {}),
+		// Retry On Fail re-runs a node that throws, so that run keeps n8n's default "stop workflow" on error.
+		...(retry ? { retryOnFail: true, maxTries: 5, waitBetweenTries: 5000 } : { onError: 'continueRegularOutput' }),
 		parameters: {
 			method: 'DELETE',
 			url: `=${emulator.huskyBaseUrl}/calls/{{ $json.callId }}`,
@@ -211,16 +212,29 @@ async function rateScenario({ title, N, limitPerMinute, prefix, seed, ideal, our
 		const started = Date.now();
 		const result = await run(items);
 		const rate = (N - result.failed) / (result.wallMs / 60_000);
+		const complete = result.failed === 0;
 		rows.push(
 			row(label, result, {
 				'429s seen': seedStats429(),
-				'rate/min': Math.round(rate),
-				'rate ÷ limit': round(rate / limitPerMinute),
-				'ideal ÷ actual time': round(ideal(N, started) / result.wallMs),
+				'deletes/min': Math.round(rate),
+				'÷ nominal limit': round(rate / limitPerMinute),
+				// The fastest the emulator's rules allow for N items, over the time taken: 1.0 is the physical best.
+				'÷ allowed rate': complete ? round(ideal(N, started) / result.wallMs) : '-',
+				...(result.stopped ? { note: 'workflow stopped' } : {}),
 			}),
 		);
 	}
-	return { title, rows, figures: { goals: 'ours: 0 failed, ≥ 0.9 of the limit, at least as fast as hand-tuned batching' } };
+	const ours = rows[rows.length - 1];
+	const tuned = rows[rows.length - 2];
+	return {
+		title,
+		rows,
+		figures: {
+			'ours ÷ hand-tuned time': round(ours.wallS / tuned.wallS),
+			'allowed rate': 'the fastest finish the limit permits for N items (bursts included), so 1.0 is the physical best',
+			goals: 'ours: 0 failed, ≥ 0.9 of the allowed rate, at least as fast as hand-tuned batching',
+		},
+	};
 }
 
 let seedStats429 = () => 0;

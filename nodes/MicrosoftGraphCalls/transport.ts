@@ -27,6 +27,7 @@ export const graphProfile: ProviderProfile = {
 		return headers['request-id'] ?? (inner?.['request-id'] as string | undefined);
 	},
 	clientRequestIdHeader: 'client-request-id',
+	refreshesTokenOn401: true,
 	hints: {
 		401: 'The app-only token was refused. Check the credential (tenant, client ID, secret, cloud).',
 		403: 'The app needs the application permission Calls.Initiate.All with admin consent.',

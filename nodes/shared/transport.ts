@@ -75,6 +75,10 @@ export class ProviderClient {
 	readonly pacer: RequestPacer;
 	/** A failure no retry or other item can fix (a token that cannot be fetched); later items fail fast. */
 	private setupFailure?: Error;
+	/** The token refresh in progress, shared by every item that met the expired token. */
+	private tokenRefresh?: Promise<RawOutcome>;
+	/** When the last token refresh finished: a 401 to a request sent before it needs no new refresh. */
+	private tokenRefreshedAt = 0;
 
 	constructor(
 		private readonly ctx: RequestContext,
@@ -105,11 +109,17 @@ export class ProviderClient {
 			request = { ...request, headers: { ...request.headers, [clientRequestIdHeader]: clientRequestId } };
 		}
 		let mayHaveActed = false;
+		let reauthenticated = false;
 		let attempt = 0;
 		for (;;) {
 			attempt++;
 			await this.pacer.acquire(key);
-			const outcome = await this.send(request);
+			const sentAt = Date.now();
+			let outcome = await this.send(request);
+			if (outcome.status === 401 && this.profile.refreshesTokenOn401 && !reauthenticated) {
+				reauthenticated = true;
+				outcome = await this.afterTokenRefresh(request, sentAt);
+			}
 			if (outcome.setupError) {
 				this.pacer.release(key);
 				this.setupFailure = outcome.setupError;
@@ -241,7 +251,27 @@ export class ProviderClient {
 		return ceiling / 2 + Math.random() * (ceiling / 2);
 	}
 
-	private async send(request: ApiRequest): Promise<RawOutcome> {
+	/**
+	 * A 401 with an expiring token: exactly one request refreshes it (n8n's helper fetches a new token
+	 * on 401 and retries once when status errors are not ignored); the others wait for it and resend.
+	 */
+	private async afterTokenRefresh(request: ApiRequest, sentAt: number): Promise<RawOutcome> {
+		if (this.tokenRefresh) {
+			await this.tokenRefresh;
+			return await this.send(request);
+		}
+		if (sentAt < this.tokenRefreshedAt) return await this.send(request);
+		const refresh = this.send(request, { refreshTokenOn401: true });
+		this.tokenRefresh = refresh;
+		try {
+			return await refresh;
+		} finally {
+			this.tokenRefresh = undefined;
+			this.tokenRefreshedAt = Date.now();
+		}
+	}
+
+	private async send(request: ApiRequest, { refreshTokenOn401 = false } = {}): Promise<RawOutcome> {
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			url: request.url,
@@ -251,6 +281,8 @@ export class ProviderClient {
 			json: true,
 			returnFullResponse: true,
 			timeout: this.options.timeoutMs,
+			// For token credentials, a 401 comes back as an answer so the refresh can be shared (see above).
+			ignoreHttpStatusErrors: this.profile.refreshesTokenOn401 === true && !refreshTokenOn401,
 		};
 		try {
 			const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(

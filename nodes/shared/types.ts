@@ -48,6 +48,11 @@ export interface ProviderProfile {
 	clientRequestIdHeader?: string;
 	/** Extra advice shown under an error, keyed by HTTP status. */
 	hints?: Partial<Record<number, string>>;
+	/**
+	 * The credential fetches an expiring token (preAuthentication). A 401 then means "token expired":
+	 * one item refreshes it while the others wait and reuse the new token.
+	 */
+	refreshesTokenOn401?: boolean;
 }
 
 export type PacingPolicy =

@@ -3,7 +3,7 @@
 
 /**
  * @typedef {{ provider?: string, method?: string, path?: string, type: 'status'|'reset'|'timeout'|'latency'|'malformed'|'actThenReset',
- *   times?: number, every?: number, status?: number, body?: unknown, headers?: Record<string,string>, retryAfter?: number, latencyMs?: number }} FaultRule
+ *   times?: number, every?: number, oncePerPath?: boolean, status?: number, body?: unknown, headers?: Record<string,string>, retryAfter?: number, latencyMs?: number }} FaultRule
  */
 function createFaults() {
 	/** @type {Array<FaultRule & { seen: number, applied: number, pattern?: RegExp }>} */
@@ -11,14 +11,14 @@ function createFaults() {
 	return {
 		add(rule) {
 			for (const one of Array.isArray(rule) ? rule : [rule]) {
-				rules.push({ ...one, seen: 0, applied: 0, pattern: one.path ? new RegExp(one.path) : undefined });
+				rules.push({ ...one, seen: 0, applied: 0, pattern: one.path ? new RegExp(one.path) : undefined, hitPaths: new Set() });
 			}
 		},
 		clear() {
 			rules = [];
 		},
 		list() {
-			return rules.map(({ pattern: _pattern, ...rule }) => rule);
+			return rules.map(({ pattern: _pattern, hitPaths: _hitPaths, ...rule }) => rule);
 		},
 		/** The first rule that fires for this request, counting it as applied. */
 		match(provider, method, path) {
@@ -27,9 +27,12 @@ function createFaults() {
 				if (rule.method && rule.method.toUpperCase() !== method) continue;
 				if (rule.pattern && !rule.pattern.test(path)) continue;
 				if (rule.times !== undefined && rule.applied >= rule.times) continue;
+				// A transient fault: only the first request to each path meets it, its retry goes through.
+				if (rule.oncePerPath && rule.hitPaths.has(`${method} ${path}`)) continue;
 				rule.seen++;
 				if (rule.every !== undefined && rule.seen % rule.every !== 0) continue;
 				rule.applied++;
+				if (rule.oncePerPath) rule.hitPaths.add(`${method} ${path}`);
 				return rule;
 			}
 			return undefined;

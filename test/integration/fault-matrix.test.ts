@@ -1,0 +1,161 @@
+/**
+ * Fault matrix: 1,000 deletions per provider with about 22% of them meeting a fault on their first request
+ * (429 + Retry-After, 503, connection reset, an answer that never comes, a garbled JSON body) or a
+ * permanent 400, and for Graph the app token expiring mid-run. Every item must come out exactly once, in
+ * order: transient faults end deleted, permanent ones as error items carrying the provider's code.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import type { CredentialStore } from '../harness/n8n-inprocess';
+import { credentialsFor, daysAgo, runNode, startEmulator, type Emulator } from './setup';
+
+jest.setTimeout(600_000);
+
+let emulator: Emulator;
+let store: CredentialStore;
+
+beforeAll(async () => {
+	emulator = await startEmulator();
+});
+afterAll(async () => await emulator.close());
+beforeEach(() => {
+	emulator.reset();
+	store = credentialsFor(emulator);
+});
+
+const N = 1000;
+const pad = (index: number) => String(index).padStart(4, '0');
+
+// Faults are chosen by the last two digits of the call id, so each kind hits a known 4% (permanent: 2%).
+const TRANSIENT: Array<[string, IDataObject]> = [
+	['0[1-4]', { type: 'status', status: 429, retryAfter: 1 }],
+	['1[1-4]', { type: 'status', status: 503 }],
+	['2[1-4]', { type: 'reset' }],
+	['3[1-4]', { type: 'timeout' }],
+	['4[1-4]', { type: 'malformed' }],
+];
+const PERMANENT_DIGITS = '5[12]';
+const isPermanent = (index: number) => /5[12]$/.test(pad(index));
+const isTransient = (index: number) => TRANSIENT.some(([digits]) => new RegExp(`${digits}$`).test(pad(index)));
+
+function injectFaults(provider: string, pathFor: (digits: string) => string) {
+	emulator.faults.add([
+		...TRANSIENT.map(([digits, fault]) => ({ provider, path: pathFor(digits), oncePerPath: true, ...fault })),
+		{ provider, path: pathFor(PERMANENT_DIGITS), type: 'status', status: 400 },
+	]);
+}
+
+interface MatrixFigures {
+	provider: string;
+	items: number;
+	faulted: number;
+	deleted: number;
+	errors: number;
+	requests: number;
+	wallS: number;
+}
+const figures: MatrixFigures[] = [];
+
+function checkMatrix(provider: string, ids: string[], out: IDataObject[], wallMs: number, expectedCode: string) {
+	// Exactly one output per input, in order: none lost, none duplicated.
+	expect(out).toHaveLength(ids.length);
+	const idOf = (item: IDataObject) => (item.error !== undefined ? (item.details as IDataObject).callId : item.callId);
+	expect(out.map(idOf)).toEqual(ids);
+	ids.forEach((_, index) => {
+		const item = out[index];
+		if (isPermanent(index)) {
+			expect(item.error).toEqual(expect.any(String));
+			expect(item.details).toMatchObject({ httpStatus: 400, code: expectedCode, attempts: 1 });
+		} else {
+			expect({ index, outcome: item.outcome, deleted: item.deleted }).toEqual({ index, outcome: 'deleted', deleted: true });
+			if (isTransient(index)) expect(item.attempts).toBeGreaterThan(1);
+		}
+	});
+	const requests = emulator.log.entries({
+		provider: provider === 'microsoftGraph' ? 'graph' : provider === 'streamVideo' ? 'stream' : 'husky',
+	}).length;
+	figures.push({
+		provider,
+		items: ids.length,
+		faulted: ids.filter((_, index) => isPermanent(index) || isTransient(index)).length,
+		deleted: out.filter((item) => item.deleted === true).length,
+		errors: out.filter((item) => item.error !== undefined).length,
+		requests,
+		wallS: Number((wallMs / 1000).toFixed(1)),
+	});
+	// Bounded: far inside the transport's five-minute retry budget.
+	expect(wallMs).toBeLessThan(240_000);
+}
+
+const transportOptions = { requestTimeout: 2000 };
+
+test('Stream Video: 1,000 deletes through faults', async () => {
+	const ids = Array.from({ length: N }, (_, index) => `f-${pad(index)}`);
+	emulator.stream.seedCalls(ids.map((id) => ({ type: 'default', id, ended_at: daysAgo(40) })) as never);
+	injectFaults('stream', (digits) => `/call/default/f-\\d\\d${digits}/delete$`);
+	const started = Date.now();
+	const run = await runNode(
+		store,
+		'streamVideo',
+		{ resource: 'call', operation: 'delete', callType: 'default', callId: '={{ $json.callId }}', options: transportOptions },
+		ids.map((callId) => ({ callId })),
+		{ onError: 'continueRegularOutput' },
+	);
+	expect(run.error).toBeUndefined();
+	checkMatrix('streamVideo', ids, run.out, Date.now() - started, '4');
+});
+
+test('Microsoft Graph: 1,000 hang-ups through faults, with the token expiring mid-run', async () => {
+	const ids = Array.from({ length: N }, (_, index) => `00000000-0000-4000-8000-00000000${pad(index)}`);
+	emulator.graph.seedCalls(ids.map((id) => ({ id })) as never);
+	injectFaults('graph', (digits) => `/communications/calls/00000000-0000-4000-8000-00000000\\d\\d${digits}$`);
+	let expired = false;
+	const watcher = setInterval(() => {
+		if (!expired && emulator.log.entries({ provider: 'graph' }).length >= 400) {
+			expired = true;
+			emulator.graph.expireAllTokens();
+		}
+	}, 20);
+	const started = Date.now();
+	const run = await runNode(
+		store,
+		'microsoftGraphCalls',
+		{ resource: 'call', operation: 'delete', callId: '={{ $json.callId }}', options: transportOptions },
+		ids.map((callId) => ({ callId })),
+		{ onError: 'continueRegularOutput' },
+	).finally(() => clearInterval(watcher));
+	expect(run.error).toBeUndefined();
+	expect(expired).toBe(true);
+	// One token at the start and one after it expired, not one per item.
+	expect(emulator.log.entries({ provider: 'login' })).toHaveLength(2);
+	checkMatrix('microsoftGraph', ids, run.out, Date.now() - started, 'BadRequest');
+});
+
+test('HuskyVoice: 1,000 erasures through faults', async () => {
+	const ids = Array.from({ length: N }, (_, index) => `call_f${pad(index)}`);
+	emulator.husky.configure({ rateLimitPerMinute: 100_000 } as never);
+	emulator.husky.seedCalls(ids.map((call_id) => ({ call_id, status: 'completed' })) as never);
+	injectFaults('husky', (digits) => `/v1/calls/call_f\\d\\d${digits}$`);
+	const started = Date.now();
+	const run = await runNode(
+		store,
+		'huskyVoice',
+		{ resource: 'call', operation: 'delete', callId: '={{ $json.callId }}', options: { ...transportOptions, rateLimitPerMinute: 100_000 } },
+		ids.map((callId) => ({ callId })),
+		{ onError: 'continueRegularOutput' },
+	);
+	expect(run.error).toBeUndefined();
+	checkMatrix('huskyVoice', ids, run.out, Date.now() - started, 'BAD_REQUEST');
+});
+
+test('a delete whose answer was lost after the provider acted ends as not_found, marked as retried', async () => {
+	emulator.husky.seedCalls([{ call_id: 'call_lost', status: 'completed' }] as never);
+	emulator.faults.add({ provider: 'husky', path: '/v1/calls/call_lost$', type: 'actThenReset', times: 1 });
+	const run = await runNode(store, 'huskyVoice', { resource: 'call', operation: 'delete', callId: 'call_lost' }, [{}]);
+	expect(run.out[0]).toMatchObject({ callId: 'call_lost', outcome: 'not_found', retried: true, attempts: 2 });
+	expect(run.out[0].note).toEqual(expect.stringMatching(/.+/));
+});
+
+afterAll(() => {
+	if (figures.length > 0) process.stdout.write(`\nFault matrix figures:\n${JSON.stringify(figures, null, 1)}\n`);
+});
