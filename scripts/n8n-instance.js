@@ -231,4 +231,66 @@ async function startN8n(options = {}) {
 	};
 }
 
-module.exports = { startN8n, packPackage, installPackage, freePort, OWNER };
+/**
+ * Starts an `n8n worker` (queue mode) with the package installed in its own user folder. The caller
+ * passes the same database, Redis and encryption settings as the main instance.
+ * @param {{ userFolder?: string, tarball?: string, env?: Record<string,string> }} options
+ */
+async function startWorker(options = {}) {
+	const runtime = ensureRuntime();
+	const userFolder = options.userFolder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'call-deletion-worker-'));
+	if (options.tarball) installPackage(userFolder, options.tarball);
+	const env = {
+		PATH: `${path.dirname(runtime.nodeBin)}:${process.env.PATH}`,
+		HOME: process.env.HOME,
+		N8N_USER_FOLDER: userFolder,
+		N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_RUNNERS_MODE: 'internal',
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		QUEUE_HEALTH_CHECK_PORT: String(await freePort()),
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_LOG_LEVEL: 'info',
+		...options.env,
+	};
+	let logs = '';
+	const child = spawn(runtime.nodeBin, [runtime.n8nBin, 'worker', '--concurrency=5'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+	const capture = (chunk) => (logs += chunk.toString());
+	child.stdout.on('data', capture);
+	child.stderr.on('data', capture);
+	const started = Date.now();
+	while (!logs.includes('n8n worker is now ready')) {
+		if (child.exitCode !== null) throw new Error(`n8n worker exited during start:\n${logs.slice(-3000)}`);
+		if (Date.now() - started > 180_000) throw new Error(`n8n worker did not become ready:\n${logs.slice(-3000)}`);
+		await new Promise((resolve) => setTimeout(resolve, 300));
+	}
+	process.once('exit', () => {
+		try {
+			if (child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+		} catch {
+			// already gone
+		}
+	});
+	return {
+		userFolder,
+		logs: () => logs,
+		stop: () =>
+			new Promise((resolve) => {
+				if (child.exitCode !== null) return resolve();
+				const timer = setTimeout(() => {
+					try {
+						process.kill(-child.pid, 'SIGKILL');
+					} catch {
+						// already gone
+					}
+				}, 15_000);
+				child.once('exit', () => {
+					clearTimeout(timer);
+					resolve();
+				});
+				process.kill(-child.pid, 'SIGTERM');
+			}),
+	};
+}
+
+module.exports = { startN8n, startWorker, packPackage, installPackage, freePort, OWNER };
