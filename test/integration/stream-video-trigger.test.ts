@@ -126,4 +126,32 @@ describe('Stream Video Trigger', () => {
 		}
 		expect(seen.size).toBe(40);
 	});
+
+	test('poll cost for 5,000 watched tasks: finished ones are fetched once, never again', async () => {
+		const done = Array.from({ length: 2500 }, (_, index) => `k-done-${index}`);
+		const later = Array.from({ length: 2500 }, (_, index) => `k-later-${index}`);
+		seedTasks([
+			...done.map((taskId) => ({ taskId, status: 'completed' })),
+			...later.map((taskId) => ({ taskId, status: 'pending', finishAfterMs: 20_000 })),
+		]);
+		const state: IDataObject = {};
+		const taskIds = [...done, ...later].join('\n');
+		const figures: IDataObject[] = [];
+		const measuredPoll = async (label: string) => {
+			emulator.log.clear();
+			const started = Date.now();
+			const emitted = await poll(state, taskIds);
+			figures.push({ poll: label, requests: taskRequests().length, emitted: emitted?.length ?? 0, seconds: (Date.now() - started) / 1000 });
+			return emitted;
+		};
+
+		expect((await measuredPoll('1: half finished'))?.length).toBe(2500);
+		while ((emulator.stream.getTask as (id: string) => IDataObject)(later[later.length - 1]).status !== 'completed') await sleep(250);
+		expect((await measuredPoll('2: the rest finished'))?.map((item) => item.taskId).sort()).toEqual([...later].sort());
+		expect(await measuredPoll('3: nothing left')).toBeNull();
+
+		// Each task is fetched until it is emitted, and never after.
+		expect(figures.map((figure) => figure.requests)).toEqual([5000, 2500, 0]);
+		process.stdout.write(`\nTrigger poll cost, 5,000 watched tasks:\n${JSON.stringify(figures)}\n`);
+	});
 });
