@@ -52,6 +52,9 @@ async function main() {
 	peak = Math.max(peak, process.memoryUsage().rss);
 	const output = result.output('Stream Video');
 	const deleted = output.filter((item) => item.deleted === true).length;
+	// What stays after garbage collection while n8n still holds the run's items (input and output).
+	global.gc();
+	const retained = process.memoryUsage().rss;
 	process.stdout.write(
 		`${JSON.stringify({
 			items: N,
@@ -60,6 +63,8 @@ async function main() {
 			baselineMB: Math.round(baseline / MB),
 			peakAboveBaselineMB: Math.round((peak - baseline) / MB),
 			perItemKB: Number(((peak - baseline) / N / 1024).toFixed(2)),
+			retainedAfterGcMB: Math.round((retained - baseline) / MB),
+			outputJsonMB: Number((JSON.stringify(output).length / MB).toFixed(1)),
 		})}\n`,
 	);
 }

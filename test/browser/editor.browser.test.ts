@@ -118,6 +118,8 @@ test('the node panel finds every node by its display name and by its aliases', a
 	expect(await searchNodePanel('hang up', ['Microsoft Graph Calls'])).toEqual(['Microsoft Graph Calls']);
 	expect(await searchNodePanel('hard delete', ['Stream Video'])).toContain('Stream Video');
 	expect(await searchNodePanel('voice agent', ['HuskyVoice'])).toContain('HuskyVoice');
+	// The trigger's job, in the words of someone closing an erasure request.
+	expect(await searchNodePanel('erasure complete', ['Stream Video'])).toContain('Stream Video');
 });
 
 test('"Delete a call" goes on the canvas and its credential form asks for the API key and secret', async () => {
