@@ -32,6 +32,7 @@ async function main() {
 	const items = JSON.stringify(Array.from({ length: N }, (_, index) => ({ callId: `m-${index}` })));
 	global.gc();
 	const baseline = process.memoryUsage().rss;
+	const baselineHeap = process.memoryUsage().heapUsed;
 	let peak = baseline;
 	const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
 	const started = Date.now();
@@ -54,7 +55,7 @@ async function main() {
 	const deleted = output.filter((item) => item.deleted === true).length;
 	// What stays after garbage collection while n8n still holds the run's items (input and output).
 	global.gc();
-	const retained = process.memoryUsage().rss;
+	const retainedHeap = process.memoryUsage().heapUsed - baselineHeap;
 	process.stdout.write(
 		`${JSON.stringify({
 			items: N,
@@ -63,7 +64,7 @@ async function main() {
 			baselineMB: Math.round(baseline / MB),
 			peakAboveBaselineMB: Math.round((peak - baseline) / MB),
 			perItemKB: Number(((peak - baseline) / N / 1024).toFixed(2)),
-			retainedAfterGcMB: Math.round((retained - baseline) / MB),
+			heapHeldAfterRunMB: Math.round(retainedHeap / MB),
 			outputJsonMB: Number((JSON.stringify(output).length / MB).toFixed(1)),
 		})}\n`,
 	);

@@ -216,8 +216,8 @@ async function rateScenario({ title, N, limitPerMinute, prefix, seed, ideal, our
 		rows.push(
 			row(label, result, {
 				'429s seen': seedStats429(),
-				'deletes/min': Math.round(rate),
-				'÷ nominal limit': round(rate / limitPerMinute),
+				'deletes/min': complete ? Math.round(rate) : '-',
+				'÷ nominal limit': complete ? round(rate / limitPerMinute) : '-',
 				// The fastest the emulator's rules allow for N items, over the time taken: 1.0 is the physical best.
 				'÷ allowed rate': complete ? round(ideal(N, started) / result.wallMs) : '-',
 				...(result.stopped ? { note: 'workflow stopped' } : {}),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import type { IDataObject, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
+import type { IAdditionalCredentialOptions, IDataObject, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { RequestPacer } from './pacing';
@@ -79,6 +79,11 @@ export class ProviderClient {
 	private tokenRefresh?: Promise<RawOutcome>;
 	/** When the last token refresh finished: a 401 to a request sent before it needs no new refresh. */
 	private tokenRefreshedAt = 0;
+	/**
+	 * The credential, decrypted once per execution instead of once per request. n8n's helper writes a
+	 * refreshed token into this same object, so every later request of the run uses it.
+	 */
+	private credential?: Promise<IAdditionalCredentialOptions>;
 
 	constructor(
 		private readonly ctx: RequestContext,
@@ -289,11 +294,21 @@ export class ProviderClient {
 				this.ctx,
 				this.profile.credentialType,
 				options,
+				await this.decryptedCredential(),
 			)) as { statusCode: number; headers: Record<string, unknown>; body: unknown };
 			return this.interpret(response.statusCode, response.headers, response.body);
 		} catch (error) {
 			return this.interpretThrown(error);
 		}
+	}
+
+	private decryptedCredential(): Promise<IAdditionalCredentialOptions> {
+		const type = this.profile.credentialType;
+		this.credential ??= this.ctx.getCredentials(type).then((data) => {
+			const reference = this.ctx.getNode().credentials?.[type];
+			return { credentialsDecrypted: { id: reference?.id ?? '', name: reference?.name ?? type, type, data } };
+		});
+		return this.credential;
 	}
 
 	private interpret(status: number, rawHeaders: Record<string, unknown>, body: unknown): RawOutcome {
