@@ -16,7 +16,7 @@ export const dryRunOption: INodeProperties = {
 	type: 'boolean',
 	default: false,
 	description:
-		'Whether to only look the call up and report what would be deleted, deleting nothing. The item gets outcome "dry_run".',
+		'Whether to only look the call up and report what would be deleted, deleting nothing. Use it before a real delete to confirm the call; the item gets outcome "dry_run".',
 };
 
 /** Enough parallelism to keep up with n8n's HTTP Request node on a fast endpoint; pacing keeps it within rate limits. */

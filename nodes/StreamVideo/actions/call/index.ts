@@ -17,7 +17,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Delete',
 				value: 'delete',
-				description: 'Soft or hard delete a call and its data',
+				description: 'Soft or hard delete a call and its data. Irreversible: run it with Dry Run first to confirm the call.',
 				action: 'Delete a call',
 			},
 			{
