@@ -194,8 +194,13 @@ test('the "erasure complete" example runs from the editor and shows its output',
 		await canvasNode(name).getByTestId('canvas-node-status-success').waitFor();
 	}
 	// Two finished tasks come in; the completed one is marked complete, the failed one flagged.
-	const edgeLabels = (await page.getByTestId('edge-label').allInnerTexts()).map((label) => label.trim());
-	expect(edgeLabels.sort()).toEqual(['1 item', '1 item', '2 items']);
+	// The canvas fills in edge labels a moment after the node statuses turn green.
+	const edgeLabels = await until(
+		async () => (await page.getByTestId('edge-label').allInnerTexts()).map((label) => label.trim()).sort(),
+		(labels) => labels.length === 3 && labels.every(Boolean),
+		'edge labels with item counts',
+	);
+	expect(edgeLabels).toEqual(['1 item', '1 item', '2 items']);
 	await expect(canvasNode('Mark erasure complete').innerText()).resolves.toContain('1 item');
 	await expect(canvasNode('Flag for follow-up').innerText()).resolves.toContain('1 item');
 	await shot('erasure-complete-executed');
