@@ -6,12 +6,19 @@ interface HeaderWindow {
 	limit: number;
 	remaining: number;
 	resetAt: number;
-	nextSlotAt: number;
+	/** Send times inside the current per-second cap window, oldest first. */
+	recentSends: number[];
 	inFlight: number;
 }
 
 /** A margin on every computed wait: the provider's clock and ours are not the same clock. */
 const CLOCK_MARGIN_MS = 50;
+/**
+ * The per-second cap is kept as "at most N in any sliding second", which also holds for a provider counting
+ * fixed seconds, and allows a burst of N where even spacing would not. Only the spread of our own requests'
+ * latencies matters over one second, so its margin is smaller than the clock margin.
+ */
+const PER_SECOND_MARGIN_MS = 20;
 
 function headerNumber(headers: Record<string, string>, name: string): number | undefined {
 	const value = Number(headers[name]);
@@ -100,7 +107,7 @@ export class RequestPacer {
 		const window = this.windows.get(key);
 		if (!window) {
 			// Nothing known yet: the first response of this endpoint tells us its limit.
-			this.windows.set(key, { limit: 0, remaining: 0, resetAt: 0, nextSlotAt: now, inFlight: 1 });
+			this.windows.set(key, { limit: 0, remaining: 0, resetAt: 0, recentSends: [now], inFlight: 1 });
 			return 0;
 		}
 		if (window.limit === 0) {
@@ -112,17 +119,28 @@ export class RequestPacer {
 			window.resetAt = now + 60_000;
 		}
 		if (window.remaining <= 0) return window.resetAt + CLOCK_MARGIN_MS - now;
-		if (window.nextSlotAt > now) return window.nextSlotAt - now;
+		const capWait = this.perSecondCapWait(window, now);
+		if (capWait > 0) return capWait;
 		return this.takeHeaderSlot(window, now);
+	}
+
+	/** How long until the per-second cap (per-minute limit ÷ divisor) admits one more request. */
+	private perSecondCapWait(window: HeaderWindow, now: number): number {
+		if (this.policy.kind !== 'rateLimitHeaders' || !Number.isFinite(window.limit)) return 0;
+		const perSecond = window.limit / this.policy.perSecondDivisor;
+		// A cap below 1/s (a small per-minute limit) becomes one request per 1/cap seconds.
+		const count = Math.max(1, Math.floor(perSecond));
+		const spanMs = (1000 * count) / perSecond + PER_SECOND_MARGIN_MS;
+		const sends = window.recentSends;
+		while (sends.length > 0 && sends[0] <= now - spanMs) sends.shift();
+		return sends.length < count ? 0 : sends[0] + spanMs - now;
 	}
 
 	private takeHeaderSlot(window: HeaderWindow, now: number): number {
 		window.remaining--;
 		window.inFlight++;
-		if (window.limit > 0 && this.policy.kind === 'rateLimitHeaders') {
-			const perSecond = window.limit / this.policy.perSecondDivisor;
-			window.nextSlotAt = Math.max(window.nextSlotAt, now) + 1000 / perSecond;
-		}
+		// A host without rate-limit headers is not capped, so its sends are not kept.
+		if (Number.isFinite(window.limit)) window.recentSends.push(now);
 		return 0;
 	}
 
