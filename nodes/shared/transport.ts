@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IAdditionalCredentialOptions, IDataObject, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
+import { DEFAULT_CONCURRENCY } from './descriptions';
 import { RequestPacer } from './pacing';
 import type {
 	ApiRequest,
@@ -14,7 +15,7 @@ import type {
 } from './types';
 
 export const DEFAULT_TRANSPORT_OPTIONS: TransportOptions = {
-	concurrency: 10,
+	concurrency: DEFAULT_CONCURRENCY,
 	timeoutMs: 30_000,
 	maxAttempts: 6,
 	retryBudgetMs: 5 * 60_000,
