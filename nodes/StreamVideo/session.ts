@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
 
 import type { DeletionAudit } from '../shared/audit';
 import { deletionAudit } from '../shared/audit';
+import { sleepUnlessCancelled } from '../shared/cancellation';
 import type { BatchSession } from '../shared/runner';
 import { transportOptionsFrom } from '../shared/session';
 import { toIsoTime } from '../shared/time';
@@ -82,7 +82,8 @@ export class StreamSession implements BatchSession {
 			pending = pending.filter(({ record }) => !TERMINAL_TASK_STATUSES.has(String(record.taskStatus)));
 			const left = this.waitDeadline - Date.now();
 			if (pending.length === 0 || left <= 0) break;
-			await sleep(Math.min(TASK_POLL_INTERVAL_MS, left));
+			await sleepUnlessCancelled(Math.min(TASK_POLL_INTERVAL_MS, left), this.api.client.cancelSignal);
+			if (this.api.client.cancelSignal?.aborted) return;
 		}
 		for (const { record } of pending) record.waitTimedOut = true;
 	}

@@ -1,5 +1,4 @@
-import { sleep } from 'n8n-workflow';
-
+import { sleepUnlessCancelled } from './cancellation';
 import type { PacingPolicy } from './types';
 
 interface HeaderWindow {
@@ -46,12 +45,12 @@ export class RequestPacer {
 
 	constructor(private readonly policy: PacingPolicy) {}
 
-	/** Waits until a request may be sent. */
-	async acquire(key = 'default'): Promise<void> {
-		for (;;) {
+	/** Waits until a request may be sent. Returns without a slot if the execution is stopped meanwhile. */
+	async acquire(key = 'default', cancelSignal?: AbortSignal): Promise<void> {
+		while (!cancelSignal?.aborted) {
 			const wait = this.reserve(key, Date.now());
 			if (wait <= 0) return;
-			await sleep(wait);
+			await sleepUnlessCancelled(wait, cancelSignal);
 		}
 	}
 

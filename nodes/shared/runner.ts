@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { cancelSignalOf } from './cancellation';
 import { DEFAULT_CONCURRENCY } from './descriptions';
 
 /** One operation: its parameters and how it handles one item. */
@@ -50,6 +51,7 @@ export async function runOperation<Session>(
 	const results: Array<IDataObject | IDataObject[]> = new Array(items.length);
 	const failed = new Set<number>();
 	const continueOnFail = ctx.continueOnFail();
+	const cancelSignal = cancelSignalOf(ctx);
 	let stopError: { index: number; error: Error } | undefined;
 
 	const runItem = async (itemIndex: number): Promise<void> => {
@@ -70,12 +72,15 @@ export async function runOperation<Session>(
 	let next = 0;
 	if (items.length > 0) await runItem(next++);
 	const worker = async (): Promise<void> => {
-		while (next < items.length && !stopError) await runItem(next++);
+		while (next < items.length && !stopError && !cancelSignal?.aborted) await runItem(next++);
 	};
 	await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 
 	if (stopError) throw stopError.error;
+	// Stopped by the user: items not yet started are left alone, and n8n discards the run's output.
+	if (cancelSignal?.aborted) throw stoppedError(ctx, next, items.length);
 	await (session as BatchSession).finish?.();
+	if (cancelSignal?.aborted) throw stoppedError(ctx, next, items.length);
 	return [
 		results.flatMap((json, itemIndex) =>
 			failed.has(itemIndex)
@@ -85,6 +90,12 @@ export async function runOperation<Session>(
 					}),
 		),
 	];
+}
+
+function stoppedError(ctx: IExecuteFunctions, started: number, total: number): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), 'The execution was stopped', {
+		description: `${started} of ${total} items had been started when the execution was stopped; the rest were not sent.`,
+	});
 }
 
 function clampConcurrency(value: unknown): number {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 
 import type { IAdditionalCredentialOptions, IDataObject, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { cancelSignalOf, sleepUnlessCancelled } from './cancellation';
 import { DEFAULT_CONCURRENCY } from './descriptions';
 import { RequestPacer } from './pacing';
 import type {
@@ -85,6 +86,8 @@ export class ProviderClient {
 	 * refreshed token into this same object, so every later request of the run uses it.
 	 */
 	private credential?: Promise<IAdditionalCredentialOptions>;
+	/** Raised when the user stops the execution: no further request is sent, and waits end early. */
+	readonly cancelSignal: AbortSignal | undefined;
 
 	constructor(
 		private readonly ctx: RequestContext,
@@ -93,6 +96,7 @@ export class ProviderClient {
 		readonly options: TransportOptions = DEFAULT_TRANSPORT_OPTIONS,
 	) {
 		this.pacer = new RequestPacer(pacing);
+		this.cancelSignal = cancelSignalOf(ctx);
 	}
 
 	/**
@@ -119,9 +123,13 @@ export class ProviderClient {
 		let attempt = 0;
 		for (;;) {
 			attempt++;
-			await this.pacer.acquire(key);
+			if (this.cancelSignal?.aborted) throw this.stopped(itemIndex);
+			await this.pacer.acquire(key, this.cancelSignal);
+			if (this.cancelSignal?.aborted) throw this.stopped(itemIndex);
 			const sentAt = Date.now();
 			let outcome = await this.send(request);
+			// n8n aborts requests in flight when the execution is stopped: that is not a fault of the provider or the credential.
+			if (this.cancelSignal?.aborted) throw this.stopped(itemIndex);
 			if (outcome.status === 401 && this.profile.refreshesTokenOn401 && !reauthenticated) {
 				reauthenticated = true;
 				outcome = await this.afterTokenRefresh(request, sentAt);
@@ -158,7 +166,7 @@ export class ProviderClient {
 				throw this.toNodeError(failure, itemIndex, request);
 			}
 			mayHaveActed = mayHaveActed || outcome.mayHaveActed;
-			await sleep(wait);
+			await sleepUnlessCancelled(wait, this.cancelSignal);
 		}
 	}
 
@@ -196,6 +204,14 @@ export class ProviderClient {
 		});
 		error.context = { ...error.context, ...errorBody, itemIndex };
 		return error;
+	}
+
+	/** The error for an item the stop reached before its request was answered. */
+	stopped(itemIndex: number): NodeOperationError {
+		return new NodeOperationError(this.ctx.getNode(), 'The execution was stopped', {
+			itemIndex,
+			description: 'No further requests were sent after the stop. A request already on its way may have been carried out.',
+		});
 	}
 
 	private setupError(error: Error, itemIndex: number): NodeOperationError {

@@ -343,6 +343,7 @@ export async function runWorkflow(
 	chain: WorkflowNode[],
 	store: CredentialStore,
 	mode: WorkflowExecuteMode = 'manual',
+	{ stopAfterMs }: { stopAfterMs?: number } = {},
 ): Promise<RunResult> {
 	const { nodeTypes, credentialTypes } = await loadPackage();
 	const all: WorkflowNode[] = [{ name: 'When clicking Execute', type: 'test.manualTrigger' }, ...chain];
@@ -385,7 +386,16 @@ export async function runWorkflow(
 		},
 	});
 	const execute = new WorkflowExecute(additionalData, mode, runData);
-	await execute.processRunExecutionData(workflow);
+	const execution = execute.processRunExecutionData(workflow);
+	if (stopAfterMs === undefined) {
+		await execution;
+	} else {
+		// What n8n does when the user presses Stop: cancel the running execution.
+		const stop = setTimeout(() => execution.cancel(), stopAfterMs);
+		// n8n reports the stop at once; the engine settles only when the running node has returned.
+		await execution;
+		clearTimeout(stop);
+	}
 	const run = await finished;
 	const items = (nodeName: string, outputIndex = 0): INodeExecutionData[] => {
 		const taskData = run.data.resultData.runData[nodeName]?.[0];

@@ -86,14 +86,16 @@ export async function runNode(
 	type: 'streamVideo' | 'microsoftGraphCalls' | 'huskyVoice',
 	parameters: IDataObject,
 	items: IDataObject[],
-	settings: Pick<WorkflowNode, 'onError'> = {},
+	{ onError, stopAfterMs }: Pick<WorkflowNode, 'onError'> & { stopAfterMs?: number } = {},
 ): Promise<NodeRun> {
 	const result = await runWorkflow(
 		[
 			{ name: 'Items', type: 'test.items', parameters: { items: JSON.stringify(items) } },
-			{ name: 'Node', type, parameters, credentials: CREDENTIAL_BY_NODE[type], ...settings },
+			{ name: 'Node', type, parameters, credentials: CREDENTIAL_BY_NODE[type], onError },
 		],
 		store,
+		'manual',
+		{ stopAfterMs },
 	);
 	return { ...result, out: result.output('Node', 0), errorsOut: result.output('Node', 1) };
 }
