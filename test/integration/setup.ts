@@ -13,6 +13,8 @@ export interface Emulator {
 	huskyBaseUrl: string;
 	close(): Promise<void>;
 	reset(): void;
+	/** Settings for all providers, such as `latencyMs: { stream: 100 }` added to every answer. */
+	configure(config: IDataObject): void;
 	stream: IDataObject & Record<string, (...args: never[]) => unknown>;
 	graph: IDataObject & Record<string, (...args: never[]) => unknown>;
 	husky: IDataObject & Record<string, (...args: never[]) => unknown>;
