@@ -286,6 +286,38 @@ describe('HuskyVoice in real n8n', () => {
 		expect(huskyCall('call_queued')?.status).toBe('cancelled');
 	});
 
+	test('Stop in n8n during a bulk erasure: the calls still waiting for the rate limit are never deleted', async () => {
+		const ids = Array.from({ length: 20 }, (_, index) => `call_stop${index}`);
+		seed(ids.map((id) => [id, 'completed']));
+		(bench.emulator.husky.configure as (config: IDataObject) => void)({ rateLimitPerMinute: 5 });
+		const deletes = () => log('husky').filter((entry) => entry.method === 'DELETE').length;
+
+		// 5 go at once, the other 15 wait for the next minute; the user presses Stop meanwhile.
+		const run = await runThroughWebhook(
+			bench,
+			{
+				type: 'huskyVoice',
+				credential: 'husky',
+				parameters: { authentication: 'apiKey', resource: 'call', operation: 'delete', ...byCallId, options: { rateLimitPerMinute: 5 } },
+			},
+			ids.map((callId) => ({ callId })),
+			{
+				whileRunning: async (workflowId) => {
+					while (deletes() < 5) await new Promise((resolve) => setTimeout(resolve, 100));
+					const running = (await bench.n8n.api('GET', `/executions?workflowId=${workflowId}&status=running`)).data as IDataObject[];
+					expect(running).toHaveLength(1);
+					await bench.n8n.api('POST', `/executions/${running[0].id}/stop`);
+				},
+			},
+		);
+
+		const [execution] = await bench.n8n.executions(run.workflowId);
+		expect(execution.status).toBe('canceled');
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		expect(deletes()).toBe(5);
+		expect(ids.filter((id) => huskyCall(id) !== undefined)).toHaveLength(15);
+	});
+
 	test('webhook erasure: the token travels only in the hook URL, never in the output', async () => {
 		seed([['call_hook', 'completed']]);
 		const run = await runThroughWebhook(

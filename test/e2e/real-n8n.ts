@@ -116,6 +116,7 @@ export async function runThroughWebhook(
 		onError?: string;
 	},
 	items: IDataObject[],
+	{ whileRunning }: { whileRunning?: (workflowId: string) => Promise<void> } = {},
 ): Promise<WebhookRun> {
 	const path = `e2e-${Date.now()}-${++counter}`;
 	const credential = node.credential ? bench.credentials[node.credential] : undefined;
@@ -171,7 +172,10 @@ export async function runThroughWebhook(
 	});
 	await bench.n8n.activate(workflowId);
 	try {
-		const response = await callWebhook(bench, path, { items });
+		const call = callWebhook(bench, path, { items });
+		// Something to do while the execution runs (stop it, for example); the webhook answers when it ends.
+		await whileRunning?.(workflowId);
+		const response = await call;
 		const body = response.body;
 		const list = Array.isArray(body) ? body : body && typeof body === 'object' ? [body] : [];
 		return { workflowId, status: response.status, items: list as IDataObject[] };
