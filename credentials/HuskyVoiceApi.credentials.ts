@@ -53,10 +53,7 @@ export class HuskyVoiceApi implements ICredentialType {
 		},
 	];
 
-	async authenticate(
-		credentials: ICredentialDataDecryptedObject,
-		requestOptions: IHttpRequestOptions,
-	): Promise<IHttpRequestOptions> {
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
 		const key = String(credentials.apiKey ?? '');
 		const mode = String(credentials.authHeader ?? 'xApiKey');
 		const headers: Record<string, string> = {};

@@ -24,8 +24,7 @@ export class HuskyVoiceWebhookApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description:
-				'HuskyVoice dashboard → Settings → Inbound Webhooks: the token at the end of your webhook URL (…/v1/hooks/<token>)',
+			description: 'HuskyVoice dashboard → Settings → Inbound Webhooks: the token at the end of your webhook URL (…/v1/hooks/<token>)',
 		},
 		{
 			displayName: 'Base URL',
@@ -40,10 +39,7 @@ export class HuskyVoiceWebhookApi implements ICredentialType {
 	 * The token is part of the URL path. Only this function adds it, so the node never holds it and no
 	 * URL the node knows (and could echo in an error) contains it.
 	 */
-	async authenticate(
-		credentials: ICredentialDataDecryptedObject,
-		requestOptions: IHttpRequestOptions,
-	): Promise<IHttpRequestOptions> {
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
 		const token = encodeURIComponent(String(credentials.webhookToken ?? '').trim());
 		const url = requestOptions.url.replace(/\/hooks\/?$/, `/hooks/${token}`);
 		return { ...requestOptions, url };

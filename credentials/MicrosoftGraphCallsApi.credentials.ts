@@ -87,9 +87,7 @@ export class MicrosoftGraphCallsApi implements ICredentialType {
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		const tenantId = String(credentials.tenantId ?? '').trim();
 		if (!TENANT_ID_PATTERN.test(tenantId)) {
-			throw new Error(
-				`Tenant ID "${tenantId}" is not a directory ID (a GUID) or a domain such as contoso.onmicrosoft.com`,
-			);
+			throw new Error(`Tenant ID "${tenantId}" is not a directory ID (a GUID) or a domain such as contoso.onmicrosoft.com`);
 		}
 		const { authorityUrl, scope } = graphEndpoints(credentials);
 		const response = (await this.helpers.httpRequest({

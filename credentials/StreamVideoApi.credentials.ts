@@ -35,8 +35,7 @@ export class StreamVideoApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description:
-				'Stream dashboard → your app → Overview → Secret. Used to sign a server-side token; it is never sent.',
+			description: 'Stream dashboard → your app → Overview → Secret. Used to sign a server-side token; it is never sent.',
 		},
 		{
 			displayName: 'Base URL',
@@ -48,10 +47,7 @@ export class StreamVideoApi implements ICredentialType {
 	];
 
 	/** Stream's server-side auth: the API key as a query parameter and an HS256 server token, no "Bearer". */
-	async authenticate(
-		credentials: ICredentialDataDecryptedObject,
-		requestOptions: IHttpRequestOptions,
-	): Promise<IHttpRequestOptions> {
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
 		return {
 			...requestOptions,
 			qs: { ...requestOptions.qs, api_key: credentials.apiKey },

@@ -19,8 +19,7 @@ export const rateLimitOption: INodeProperties = {
 	type: 'number',
 	typeOptions: { minValue: 1 },
 	default: HUSKY_DEFAULT_RATE_LIMIT,
-	description:
-		'Requests this run may send per minute with this key. HuskyVoice allows 60; raise it only if your plan allows more.',
+	description: 'Requests this run may send per minute with this key. HuskyVoice allows 60; raise it only if your plan allows more.',
 };
 
 export const huskyTransportOptions: INodeProperties[] = [rateLimitOption, ...transportOptions];

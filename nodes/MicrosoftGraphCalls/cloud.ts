@@ -12,7 +12,10 @@ export interface GraphEndpoints {
 	scope: string;
 }
 
-const trimSlashes = (url: unknown) => String(url ?? '').trim().replace(/\/+$/, '');
+const trimSlashes = (url: unknown) =>
+	String(url ?? '')
+		.trim()
+		.replace(/\/+$/, '');
 
 export function graphEndpoints(credentials: Record<string, unknown>): GraphEndpoints {
 	const cloud = String(credentials.cloud ?? 'global');

@@ -45,13 +45,7 @@ export class StreamSession implements BatchSession {
 	}
 
 	/** A 404 from Stream: an audit item when the user allows it (or a retry found the work done), else an error. */
-	notFound(
-		response: ApiResponse,
-		callId: string,
-		identity: IDataObject,
-		options: IDataObject,
-		itemIndex: number,
-	): DeletionAudit {
+	notFound(response: ApiResponse, callId: string, identity: IDataObject, options: IDataObject, itemIndex: number): DeletionAudit {
 		const notFound = isStreamNotFound(response.status, response.body);
 		if (notFound && (options.ignoreNotFound === true || response.retriedAfterLostResponse)) {
 			return deletionAudit('streamVideo', callId, 'not_found', response, identity);

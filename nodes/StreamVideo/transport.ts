@@ -51,10 +51,7 @@ export class StreamApi {
 		private readonly baseUrl: string,
 	) {}
 
-	static async create(
-		ctx: IExecuteFunctions | IPollFunctions,
-		options: TransportOptions = DEFAULT_TRANSPORT_OPTIONS,
-	): Promise<StreamApi> {
+	static async create(ctx: IExecuteFunctions | IPollFunctions, options: TransportOptions = DEFAULT_TRANSPORT_OPTIONS): Promise<StreamApi> {
 		const credentials = await ctx.getCredentials(STREAM_CREDENTIAL);
 		const baseUrl = requireBaseUrl(ctx.getNode(), credentials.baseUrl, 'Stream Video base URL', 0);
 		return new StreamApi(new ProviderClient(ctx, streamProfile, STREAM_PACING, options), baseUrl);

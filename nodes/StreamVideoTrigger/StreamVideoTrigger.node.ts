@@ -1,10 +1,4 @@
-import type {
-	IDataObject,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
-	IPollFunctions,
-} from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { describeTask } from '../StreamVideo/session';
@@ -177,9 +171,7 @@ async function fetchTask(api: StreamApi, taskId: string): Promise<PollResult> {
 			(error: Error) => ({ error }),
 		);
 	if ('error' in outcome) {
-		return isTransientFailure(outcome.error)
-			? { kind: 'transient', error: outcome.error }
-			: { kind: 'fatal', error: outcome.error };
+		return isTransientFailure(outcome.error) ? { kind: 'transient', error: outcome.error } : { kind: 'fatal', error: outcome.error };
 	}
 	const { response } = outcome;
 	if (response.status === 404) {

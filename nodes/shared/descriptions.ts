@@ -28,8 +28,7 @@ export const concurrencyOption: INodeProperties = {
 	type: 'number',
 	typeOptions: { minValue: 1, maxValue: 100 },
 	default: DEFAULT_CONCURRENCY,
-	description:
-		"How many items are processed at the same time. Requests are paced to the provider's rate limit either way.",
+	description: "How many items are processed at the same time. Requests are paced to the provider's rate limit either way.",
 };
 
 export const requestTimeoutOption: INodeProperties = {

@@ -17,16 +17,7 @@ export interface BatchSession {
 }
 
 /** Fields of an item error worth keeping in the error item, besides the message. */
-const ERROR_CONTEXT_FIELDS = [
-	'provider',
-	'callId',
-	'callType',
-	'taskId',
-	'httpStatus',
-	'code',
-	'requestId',
-	'attempts',
-];
+const ERROR_CONTEXT_FIELDS = ['provider', 'callId', 'callType', 'taskId', 'httpStatus', 'code', 'requestId', 'attempts'];
 
 /**
  * Runs one operation over all input items with bounded concurrency. Output keeps the input order,

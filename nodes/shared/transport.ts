@@ -6,14 +6,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { cancelSignalOf, sleepUnlessCancelled } from './cancellation';
 import { DEFAULT_CONCURRENCY } from './descriptions';
 import { RequestPacer } from './pacing';
-import type {
-	ApiRequest,
-	ApiResponse,
-	PacingPolicy,
-	ProviderProfile,
-	RequestContext,
-	TransportOptions,
-} from './types';
+import type { ApiRequest, ApiResponse, PacingPolicy, ProviderProfile, RequestContext, TransportOptions } from './types';
 
 export const DEFAULT_TRANSPORT_OPTIONS: TransportOptions = {
 	concurrency: DEFAULT_CONCURRENCY,
@@ -104,11 +97,7 @@ export class ProviderClient {
 	 * status listed in `acceptStatuses` (for example 404, which callers turn into "not found"); any
 	 * other answer throws a NodeApiError for the item.
 	 */
-	async request(
-		request: ApiRequest,
-		itemIndex: number,
-		acceptStatuses: number[] = [],
-	): Promise<ApiResponse> {
+	async request(request: ApiRequest, itemIndex: number, acceptStatuses: number[] = []): Promise<ApiResponse> {
 		if (this.setupFailure) throw this.setupError(this.setupFailure, itemIndex);
 		const started = Date.now();
 		const requestedAt = new Date(started).toISOString();
@@ -171,12 +160,7 @@ export class ProviderClient {
 	}
 
 	/** Builds the item error for a failure the caller decided not to accept. */
-	toNodeError(
-		failure: ProviderRequestFailure,
-		itemIndex: number,
-		request?: Pick<ApiRequest, 'context'>,
-		advice?: string,
-	): NodeApiError {
+	toNodeError(failure: ProviderRequestFailure, itemIndex: number, request?: Pick<ApiRequest, 'context'>, advice?: string): NodeApiError {
 		const { displayName, provider } = this.profile;
 		const where = failure.status !== undefined ? `HTTP ${failure.status}` : 'no response';
 		const code = failure.code !== undefined ? `, code ${failure.code}` : '';
@@ -215,9 +199,7 @@ export class ProviderClient {
 	}
 
 	private setupError(error: Error, itemIndex: number): NodeOperationError {
-		const message = error.message.startsWith(this.profile.displayName)
-			? error.message
-			: `${this.profile.displayName}: ${error.message}`;
+		const message = error.message.startsWith(this.profile.displayName) ? error.message : `${this.profile.displayName}: ${error.message}`;
 		return new NodeOperationError(this.ctx.getNode(), message, {
 			itemIndex,
 			description: 'The credential could not authenticate, so no request was sent for this item.',
@@ -227,13 +209,7 @@ export class ProviderClient {
 	/** A failure record for a response the caller inspected (for example an accepted 404). */
 	failureFrom(response: ApiResponse): ProviderRequestFailure {
 		const details = this.profile.parseError(response.status, response.body);
-		return new ProviderRequestFailure(
-			response.status,
-			details.code,
-			details.message,
-			response.requestId,
-			response.attempts,
-		);
+		return new ProviderRequestFailure(response.status, details.code, details.message, response.requestId, response.attempts);
 	}
 
 	private describe(outcome: RawOutcome, attempts: number, clientRequestId?: string): ProviderRequestFailure {
@@ -251,13 +227,7 @@ export class ProviderClient {
 		}
 		const status = outcome.status as number;
 		const details = this.profile.parseError(status, outcome.body);
-		return new ProviderRequestFailure(
-			status,
-			details.code,
-			details.message,
-			requestId,
-			attempts,
-		);
+		return new ProviderRequestFailure(status, details.code, details.message, requestId, attempts);
 	}
 
 	/** How long to wait before the next attempt, or undefined when the failure is not transient. */

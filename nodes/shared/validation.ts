@@ -28,11 +28,7 @@ export function requireId(node: INode, value: unknown, rule: IdRule, itemIndex: 
 		});
 	}
 	if (id.length > rule.maxLength) {
-		throw new NodeOperationError(
-			node,
-			`${rule.label} is too long (${id.length} characters, at most ${rule.maxLength})`,
-			{ itemIndex },
-		);
+		throw new NodeOperationError(node, `${rule.label} is too long (${id.length} characters, at most ${rule.maxLength})`, { itemIndex });
 	}
 	if (!rule.pattern.test(id)) {
 		throw new NodeOperationError(node, `${rule.label} "${truncate(id)}" contains characters that are not allowed`, {

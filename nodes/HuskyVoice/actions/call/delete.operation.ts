@@ -42,8 +42,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 		if (session.viaWebhook) {
 			throw new NodeOperationError(this.getNode(), 'Dry run needs API key authentication', {
 				itemIndex,
-				description:
-					'A dry run looks the call up, and the inbound webhook can only delete. Switch Authentication to API Key for dry runs.',
+				description: 'A dry run looks the call up, and the inbound webhook can only delete. Switch Authentication to API Key for dry runs.',
 			});
 		}
 		const response = await session.request({ method: 'GET', path: huskyPaths.call(callId), context }, itemIndex, [404]);

@@ -26,5 +26,8 @@ export const description = updateDisplayOptions(
 export async function execute(this: IExecuteFunctions, itemIndex: number, session: HuskySession): Promise<IDataObject> {
 	const callId = requireId(this.getNode(), this.getNodeParameter('callId', itemIndex), huskyCallIdRule, itemIndex);
 	const response = await session.request({ method: 'GET', path: huskyPaths.call(callId), context: { callId } }, itemIndex);
-	return { ...((response.body.data ?? response.body) as IDataObject), deletable: (response.body.data as IDataObject)?.status === 'completed' };
+	return {
+		...((response.body.data ?? response.body) as IDataObject),
+		deletable: (response.body.data as IDataObject)?.status === 'completed',
+	};
 }

@@ -23,7 +23,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Delete',
 				value: 'delete',
-				description: "Permanently erase a completed call's customer data. Irreversible: run it with Dry Run first to confirm the call is deletable.",
+				description:
+					"Permanently erase a completed call's customer data. Irreversible: run it with Dry Run first to confirm the call is deletable.",
 				action: 'Delete a call',
 			},
 			{ name: 'Get', value: 'get', description: 'Get a call and its status', action: 'Get a call' },

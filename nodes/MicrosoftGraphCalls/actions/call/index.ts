@@ -16,7 +16,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Delete',
 				value: 'delete',
-				description: 'Hang up an active call (Graph deletes the call leg; no data is erased). Run it with Dry Run first to confirm the call.',
+				description:
+					'Hang up an active call (Graph deletes the call leg; no data is erased). Run it with Dry Run first to confirm the call.',
 				action: 'Delete a call',
 			},
 			{ name: 'Get', value: 'get', description: 'Get the state of an active call', action: 'Get a call' },

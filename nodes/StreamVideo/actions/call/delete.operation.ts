@@ -25,8 +25,7 @@ const properties: INodeProperties[] = [
 			{
 				name: 'Hard',
 				value: 'hard',
-				description:
-					'The call and all its data (members, sessions, recordings, transcriptions) are wiped. Irreversible.',
+				description: 'The call and all its data (members, sessions, recordings, transcriptions) are wiped. Irreversible.',
 			},
 		],
 	},
