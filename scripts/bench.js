@@ -311,8 +311,8 @@ async function memory(emulator) {
 	execFileSync(path.join(REPO, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.bench.json'], { cwd: REPO, stdio: 'inherit' });
 	const rows = [];
 	// V8 lets garbage pile up while the heap has room, so peak RSS with default flags mostly measures how lazily it
-	// collects. The same run with the old space capped shows what the run really needs: if it completes, at the
-	// same speed, the rest was garbage. (n8n recommends NODE_OPTIONS=--max-old-space-size on small hosts.)
+	// collects. The same run with the old space capped shows what the run really needs: if it completes at about
+	// the same speed, the rest was garbage. (NODE_OPTIONS=--max-old-space-size sets the same cap for n8n.)
 	for (const heapCap of [undefined, HEAP_CAP_MB]) {
 		for (const n of [10_000, 100_000]) {
 			emulator.reset();
