@@ -5,17 +5,18 @@ interface HeaderWindow {
 	limit: number;
 	remaining: number;
 	resetAt: number;
-	/** Send times inside the current per-second cap window, oldest first. */
-	recentSends: number[];
+	/** When recent requests got their answer, oldest first (for the per-second cap). */
+	recentAnswers: number[];
 	inFlight: number;
 }
 
 /** A margin on every computed wait: the provider's clock and ours are not the same clock. */
 const CLOCK_MARGIN_MS = 50;
 /**
- * The per-second cap is kept as "at most N in any sliding second", which also holds for a provider counting
- * fixed seconds, and allows a burst of N where even spacing would not. Only the spread of our own requests'
- * latencies matters over one second, so its margin is smaller than the clock margin.
+ * The per-second cap: a request may go when fewer than N requests are in flight or were answered within the
+ * last second. A request reaches the provider before its answer reaches us, so the provider never sees more
+ * than N inside any second, whatever the latency and whether it counts fixed or sliding seconds; bursts of N
+ * are allowed. The margin covers only timer slack.
  */
 const PER_SECOND_MARGIN_MS = 20;
 
@@ -64,10 +65,13 @@ export class RequestPacer {
 		}
 	}
 
-	/** Marks a reserved request as finished (used to count requests still in flight per window). */
+	/** Marks a reserved request as answered (or abandoned). */
 	release(key = 'default'): void {
 		const window = this.windows.get(key);
-		if (window && window.inFlight > 0) window.inFlight--;
+		if (!window) return;
+		if (window.inFlight > 0) window.inFlight--;
+		// A host without rate-limit headers is not capped, so its answers are not kept.
+		if (Number.isFinite(window.limit)) window.recentAnswers.push(Date.now());
 	}
 
 	/** How long a 429 asks us to wait: Retry-After first, then the rate-limit reset time. */
@@ -106,12 +110,12 @@ export class RequestPacer {
 		const window = this.windows.get(key);
 		if (!window) {
 			// Nothing known yet: the first response of this endpoint tells us its limit.
-			this.windows.set(key, { limit: 0, remaining: 0, resetAt: 0, recentSends: [now], inFlight: 1 });
+			this.windows.set(key, { limit: 0, remaining: 0, resetAt: 0, recentAnswers: [], inFlight: 1 });
 			return 0;
 		}
 		if (window.limit === 0) {
 			// Still waiting for the first response: one request per endpoint until the limit is known.
-			return window.inFlight > 0 ? 10 : this.takeHeaderSlot(window, now);
+			return window.inFlight > 0 ? 10 : this.takeHeaderSlot(window);
 		}
 		if (window.resetAt <= now) {
 			window.remaining = window.limit;
@@ -120,7 +124,7 @@ export class RequestPacer {
 		if (window.remaining <= 0) return window.resetAt + CLOCK_MARGIN_MS - now;
 		const capWait = this.perSecondCapWait(window, now);
 		if (capWait > 0) return capWait;
-		return this.takeHeaderSlot(window, now);
+		return this.takeHeaderSlot(window);
 	}
 
 	/** How long until the per-second cap (per-minute limit ÷ divisor) admits one more request. */
@@ -130,16 +134,16 @@ export class RequestPacer {
 		// A cap below 1/s (a small per-minute limit) becomes one request per 1/cap seconds.
 		const count = Math.max(1, Math.floor(perSecond));
 		const spanMs = (1000 * count) / perSecond + PER_SECOND_MARGIN_MS;
-		const sends = window.recentSends;
-		while (sends.length > 0 && sends[0] <= now - spanMs) sends.shift();
-		return sends.length < count ? 0 : sends[0] + spanMs - now;
+		const answers = window.recentAnswers;
+		while (answers.length > 0 && answers[0] <= now - spanMs) answers.shift();
+		if (answers.length + window.inFlight < count) return 0;
+		// The oldest answer frees its slot one second after it came; if every slot is still in flight, ask again shortly.
+		return answers.length > 0 ? answers[0] + spanMs - now : 10;
 	}
 
-	private takeHeaderSlot(window: HeaderWindow, now: number): number {
+	private takeHeaderSlot(window: HeaderWindow): number {
 		window.remaining--;
 		window.inFlight++;
-		// A host without rate-limit headers is not capped, so its sends are not kept.
-		if (Number.isFinite(window.limit)) window.recentSends.push(now);
 		return 0;
 	}
 

@@ -61,6 +61,32 @@ describe('RequestPacer', () => {
 		expect(sorted[4]).toBeGreaterThanOrEqual(60_000 - 1000);
 	});
 
+	test('per-second cap: a request holds its slot until one second after its answer, however slow the answer', async () => {
+		const pacer = new RequestPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 });
+		await pacer.acquire('getTask');
+		pacer.observe('getTask', 200, {
+			'x-ratelimit-limit': '60',
+			'x-ratelimit-remaining': '59',
+			'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 60),
+		});
+		pacer.release('getTask');
+		await jest.advanceTimersByTimeAsync(1100);
+		// The cap is 2/s: two requests go at once and are slow to answer.
+		await pacer.acquire('getTask');
+		await pacer.acquire('getTask');
+		const start = Date.now();
+		let third = -1;
+		void pacer.acquire('getTask').then(() => (third = Date.now() - start));
+		await jest.advanceTimersByTimeAsync(1500);
+		expect(third).toBe(-1); // both slots held by requests in flight
+		pacer.release('getTask'); // one is answered at 1,500 ms
+		await jest.advanceTimersByTimeAsync(900);
+		expect(third).toBe(-1); // that request may have reached the provider just now: its slot stays taken for a second
+		await jest.advanceTimersByTimeAsync(200);
+		expect(third).toBeGreaterThanOrEqual(2500);
+		expect(third).toBeLessThanOrEqual(2600);
+	});
+
 	test('a host that sends no rate-limit headers is not paced', async () => {
 		const pacer = new RequestPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 });
 		await pacer.acquire('x');
