@@ -6,22 +6,11 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { CredentialStore } from '../harness/n8n-inprocess';
-import { credentialsFor, daysAgo, runNode, startEmulator, type Emulator } from './setup';
+import { daysAgo, runNode, useEmulators } from './setup';
 
 jest.setTimeout(600_000);
 
-let emulator: Emulator;
-let store: CredentialStore;
-
-beforeAll(async () => {
-	emulator = await startEmulator();
-});
-afterAll(async () => await emulator.close());
-beforeEach(() => {
-	emulator.reset();
-	store = credentialsFor(emulator);
-});
+const bench = useEmulators();
 
 const N = 1000;
 const pad = (index: number) => String(index).padStart(4, '0');
@@ -39,7 +28,7 @@ const isPermanent = (index: number) => /5[12]$/.test(pad(index));
 const isTransient = (index: number) => TRANSIENT.some(([digits]) => new RegExp(`${digits}$`).test(pad(index)));
 
 function injectFaults(provider: string, pathFor: (digits: string) => string) {
-	emulator.faults.add([
+	bench.emulator.faults.add([
 		...TRANSIENT.map(([digits, fault]) => ({ provider, path: pathFor(digits), oncePerPath: true, ...fault })),
 		{ provider, path: pathFor(PERMANENT_DIGITS), type: 'status', status: 400 },
 	]);
@@ -71,7 +60,7 @@ function checkMatrix(provider: string, ids: string[], out: IDataObject[], wallMs
 			if (isTransient(index)) expect(item.attempts).toBeGreaterThan(1);
 		}
 	});
-	const requests = emulator.log.entries({
+	const requests = bench.emulator.log.entries({
 		provider: provider === 'microsoftGraph' ? 'graph' : provider === 'streamVideo' ? 'stream' : 'husky',
 	}).length;
 	figures.push({
@@ -91,11 +80,11 @@ const transportOptions = { requestTimeout: 2000 };
 
 test('Stream Video: 1,000 deletes through faults', async () => {
 	const ids = Array.from({ length: N }, (_, index) => `f-${pad(index)}`);
-	emulator.stream.seedCalls(ids.map((id) => ({ type: 'default', id, ended_at: daysAgo(40) })) as never);
+	bench.emulator.stream.seedCalls(ids.map((id) => ({ type: 'default', id, ended_at: daysAgo(40) })) as never);
 	injectFaults('stream', (digits) => `/call/default/f-\\d\\d${digits}/delete$`);
 	const started = Date.now();
 	const run = await runNode(
-		store,
+		bench.store,
 		'streamVideo',
 		{ resource: 'call', operation: 'delete', callType: 'default', callId: '={{ $json.callId }}', options: transportOptions },
 		ids.map((callId) => ({ callId })),
@@ -107,18 +96,18 @@ test('Stream Video: 1,000 deletes through faults', async () => {
 
 test('Microsoft Graph: 1,000 hang-ups through faults, with the token expiring mid-run', async () => {
 	const ids = Array.from({ length: N }, (_, index) => `00000000-0000-4000-8000-00000000${pad(index)}`);
-	emulator.graph.seedCalls(ids.map((id) => ({ id })) as never);
+	bench.emulator.graph.seedCalls(ids.map((id) => ({ id })) as never);
 	injectFaults('graph', (digits) => `/communications/calls/00000000-0000-4000-8000-00000000\\d\\d${digits}$`);
 	let expired = false;
 	const watcher = setInterval(() => {
-		if (!expired && emulator.log.entries({ provider: 'graph' }).length >= 400) {
+		if (!expired && bench.emulator.log.entries({ provider: 'graph' }).length >= 400) {
 			expired = true;
-			emulator.graph.expireAllTokens();
+			bench.emulator.graph.expireAllTokens();
 		}
 	}, 20);
 	const started = Date.now();
 	const run = await runNode(
-		store,
+		bench.store,
 		'microsoftGraphCalls',
 		{ resource: 'call', operation: 'delete', callId: '={{ $json.callId }}', options: transportOptions },
 		ids.map((callId) => ({ callId })),
@@ -127,18 +116,18 @@ test('Microsoft Graph: 1,000 hang-ups through faults, with the token expiring mi
 	expect(run.error).toBeUndefined();
 	expect(expired).toBe(true);
 	// One token at the start and one after it expired, not one per item.
-	expect(emulator.log.entries({ provider: 'login' })).toHaveLength(2);
+	expect(bench.emulator.log.entries({ provider: 'login' })).toHaveLength(2);
 	checkMatrix('microsoftGraph', ids, run.out, Date.now() - started, 'BadRequest');
 });
 
 test('HuskyVoice: 1,000 erasures through faults', async () => {
 	const ids = Array.from({ length: N }, (_, index) => `call_f${pad(index)}`);
-	emulator.husky.configure({ rateLimitPerMinute: 100_000 } as never);
-	emulator.husky.seedCalls(ids.map((call_id) => ({ call_id, status: 'completed' })) as never);
+	bench.emulator.husky.configure({ rateLimitPerMinute: 100_000 } as never);
+	bench.emulator.husky.seedCalls(ids.map((call_id) => ({ call_id, status: 'completed' })) as never);
 	injectFaults('husky', (digits) => `/v1/calls/call_f\\d\\d${digits}$`);
 	const started = Date.now();
 	const run = await runNode(
-		store,
+		bench.store,
 		'huskyVoice',
 		{ resource: 'call', operation: 'delete', callId: '={{ $json.callId }}', options: { ...transportOptions, rateLimitPerMinute: 100_000 } },
 		ids.map((callId) => ({ callId })),
@@ -149,9 +138,9 @@ test('HuskyVoice: 1,000 erasures through faults', async () => {
 });
 
 test('a delete whose answer was lost after the provider acted ends as not_found, marked as retried', async () => {
-	emulator.husky.seedCalls([{ call_id: 'call_lost', status: 'completed' }] as never);
-	emulator.faults.add({ provider: 'husky', path: '/v1/calls/call_lost$', type: 'actThenReset', times: 1 });
-	const run = await runNode(store, 'huskyVoice', { resource: 'call', operation: 'delete', callId: 'call_lost' }, [{}]);
+	bench.emulator.husky.seedCalls([{ call_id: 'call_lost', status: 'completed' }] as never);
+	bench.emulator.faults.add({ provider: 'husky', path: '/v1/calls/call_lost$', type: 'actThenReset', times: 1 });
+	const run = await runNode(bench.store, 'huskyVoice', { resource: 'call', operation: 'delete', callId: 'call_lost' }, [{}]);
 	expect(run.out[0]).toMatchObject({ callId: 'call_lost', outcome: 'not_found', retried: true, attempts: 2 });
 	expect(run.out[0].note).toEqual(expect.stringMatching(/.+/));
 });

@@ -1,23 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { CredentialStore } from '../harness/n8n-inprocess';
-import { credentialsFor, runNode, sandbox, startEmulator, type Emulator } from './setup';
+import { runNode, sandbox, useEmulators } from './setup';
 
-let emulator: Emulator;
-let store: CredentialStore;
-
-beforeAll(async () => {
-	emulator = await startEmulator();
-});
-afterAll(async () => await emulator.close());
-beforeEach(() => {
-	emulator.reset();
-	store = credentialsFor(emulator);
-});
+const bench = useEmulators();
 
 const seed = (calls: Array<[string, string]>) =>
-	emulator.husky.seedCalls(calls.map(([call_id, status]) => ({ call_id, status })) as never);
-const huskyLog = () => emulator.log.entries({ provider: 'husky' });
+	bench.emulator.husky.seedCalls(calls.map(([call_id, status]) => ({ call_id, status })) as never);
+const huskyLog = () => bench.emulator.log.entries({ provider: 'husky' });
 const del = (extra: IDataObject = {}) => ({ resource: 'call', operation: 'delete', callId: '={{ $json.callId }}', ...extra });
 
 describe('HuskyVoice', () => {
@@ -26,7 +15,7 @@ describe('HuskyVoice', () => {
 			['call_a', 'completed'],
 			['call_b', 'completed'],
 		]);
-		const run = await runNode(store, 'huskyVoice', del(), [{ callId: 'call_a' }, { callId: 'call_b' }]);
+		const run = await runNode(bench.store, 'huskyVoice', del(), [{ callId: 'call_a' }, { callId: 'call_b' }]);
 		expect(run.out.map((item) => [item.callId, item.outcome, item.deleted, item.httpStatus, item.via])).toEqual([
 			['call_a', 'deleted', true, 200, 'api'],
 			['call_b', 'deleted', true, 200, 'api'],
@@ -39,31 +28,37 @@ describe('HuskyVoice', () => {
 		['both', { authorization: `Bearer ${sandbox.husky.apiKey}`, 'x-api-key': sandbox.husky.apiKey }],
 	])('authHeader "%s" sends the key as chosen', async (authHeader, expected) => {
 		seed([['call_h', 'completed']]);
-		store.set('husky', { apiKey: sandbox.husky.apiKey, authHeader, baseUrl: emulator.huskyBaseUrl });
-		const run = await runNode(store, 'huskyVoice', del(), [{ callId: 'call_h' }]);
+		bench.store.set('husky', { apiKey: sandbox.husky.apiKey, authHeader, baseUrl: bench.emulator.huskyBaseUrl });
+		const run = await runNode(bench.store, 'huskyVoice', del(), [{ callId: 'call_h' }]);
 		expect(run.out[0].deleted).toBe(true);
 		expect(huskyLog()[0].headers).toMatchObject(expected);
 	});
 
 	test('a pending call cannot be deleted: the error explains the ambiguity and suggests Cancel', async () => {
 		seed([['call_q', 'queued']]);
-		const run = await runNode(store, 'huskyVoice', del(), [{ callId: 'call_q' }], { onError: 'continueRegularOutput' });
+		const run = await runNode(bench.store, 'huskyVoice', del(), [{ callId: 'call_q' }], { onError: 'continueRegularOutput' });
 		expect(run.out[0].details).toMatchObject({ callId: 'call_q', httpStatus: 404, code: 'NOT_FOUND' });
 		expect(String((run.out[0].details as IDataObject).description)).toMatch(/pending.*Cancel/);
 	});
 
 	test('the inbound webhook deletes, and its token never appears in outputs or errors', async () => {
 		seed([['call_w', 'completed']]);
-		const ok = await runNode(store, 'huskyVoice', del({ authentication: 'webhookToken' }), [{ callId: 'call_w' }, { callId: 'call_gone' }], {
-			onError: 'continueRegularOutput',
-		});
+		const ok = await runNode(
+			bench.store,
+			'huskyVoice',
+			del({ authentication: 'webhookToken' }),
+			[{ callId: 'call_w' }, { callId: 'call_gone' }],
+			{
+				onError: 'continueRegularOutput',
+			},
+		);
 		expect(ok.out[0]).toMatchObject({ callId: 'call_w', deleted: true, via: 'webhook', httpStatus: 200 });
 		expect(ok.out[1].details).toMatchObject({ callId: 'call_gone', code: 'NOT_FOUND' });
 		expect(huskyLog()[0]).toMatchObject({ method: 'POST', body: { action: 'call.delete', data: { call_id: 'call_w' } } });
 		expect(huskyLog()[0].path).toContain(`/hooks/${sandbox.husky.webhookToken}`);
 
-		store.set('husky-webhook', { webhookToken: 'whk_wrong_token_zz9', baseUrl: emulator.huskyBaseUrl });
-		const bad = await runNode(store, 'huskyVoice', del({ authentication: 'webhookToken' }), [{ callId: 'call_w' }], {
+		bench.store.set('husky-webhook', { webhookToken: 'whk_wrong_token_zz9', baseUrl: bench.emulator.huskyBaseUrl });
+		const bad = await runNode(bench.store, 'huskyVoice', del({ authentication: 'webhookToken' }), [{ callId: 'call_w' }], {
 			onError: 'continueRegularOutput',
 		});
 		expect(bad.out[0].details).toMatchObject({ httpStatus: 401, code: 'UNAUTHORIZED' });
@@ -77,7 +72,10 @@ describe('HuskyVoice', () => {
 			['call_done', 'completed'],
 			['call_live', 'in_progress'],
 		]);
-		const run = await runNode(store, 'huskyVoice', del({ options: { dryRun: true } }), [{ callId: 'call_done' }, { callId: 'call_live' }]);
+		const run = await runNode(bench.store, 'huskyVoice', del({ options: { dryRun: true } }), [
+			{ callId: 'call_done' },
+			{ callId: 'call_live' },
+		]);
 		expect(run.out.map((item) => [item.outcome, item.status, item.deletable])).toEqual([
 			['dry_run', 'completed', true],
 			['dry_run', 'in_progress', false],
@@ -90,27 +88,35 @@ describe('HuskyVoice', () => {
 			['call_c', 'queued'],
 			['call_d', 'completed'],
 		]);
-		const cancel = await runNode(store, 'huskyVoice', { resource: 'call', operation: 'cancel', callId: '={{ $json.callId }}' }, [
-			{ callId: 'call_c' },
-			{ callId: 'call_d' },
-		], { onError: 'continueRegularOutput' });
+		const cancel = await runNode(
+			bench.store,
+			'huskyVoice',
+			{ resource: 'call', operation: 'cancel', callId: '={{ $json.callId }}' },
+			[{ callId: 'call_c' }, { callId: 'call_d' }],
+			{ onError: 'continueRegularOutput' },
+		);
 		expect(cancel.out[0]).toMatchObject({ callId: 'call_c', cancelled: true, status: 'cancelled' });
 		expect(cancel.out[1].details).toMatchObject({ callId: 'call_d', httpStatus: 409 });
-		const got = await runNode(store, 'huskyVoice', { resource: 'call', operation: 'get', callId: 'call_c' }, [{}]);
+		const got = await runNode(bench.store, 'huskyVoice', { resource: 'call', operation: 'get', callId: 'call_c' }, [{}]);
 		expect(got.out[0]).toMatchObject({ call_id: 'call_c', status: 'cancelled', deletable: false });
 	});
 
 	test('429 with Retry-After is honoured and the item still succeeds', async () => {
 		seed([['call_r', 'completed']]);
-		emulator.faults.add({ provider: 'husky', method: 'DELETE', type: 'status', status: 429, retryAfter: 1, times: 1 });
-		const run = await runNode(store, 'huskyVoice', del(), [{ callId: 'call_r' }]);
+		bench.emulator.faults.add({ provider: 'husky', method: 'DELETE', type: 'status', status: 429, retryAfter: 1, times: 1 });
+		const run = await runNode(bench.store, 'huskyVoice', del(), [{ callId: 'call_r' }]);
 		expect(run.out[0]).toMatchObject({ deleted: true, attempts: 2 });
 	});
 
 	test('paces itself to the per-minute limit: the first 5 go at once, the rest wait instead of failing', async () => {
-		(emulator.husky.configure as (c: IDataObject) => void)({ rateLimitPerMinute: 5 });
+		(bench.emulator.husky.configure as (c: IDataObject) => void)({ rateLimitPerMinute: 5 });
 		seed(Array.from({ length: 5 }, (_, index) => [`call_p${index}`, 'completed'] as [string, string]));
-		const run = await runNode(store, 'huskyVoice', del({ options: { rateLimitPerMinute: 5 } }), Array.from({ length: 5 }, (_, index) => ({ callId: `call_p${index}` })));
+		const run = await runNode(
+			bench.store,
+			'huskyVoice',
+			del({ options: { rateLimitPerMinute: 5 } }),
+			Array.from({ length: 5 }, (_, index) => ({ callId: `call_p${index}` })),
+		);
 		expect(run.out.every((item) => item.deleted === true)).toBe(true);
 		expect(huskyLog().filter((entry) => entry.status === 429)).toHaveLength(0);
 	});

@@ -1,24 +1,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { CredentialStore } from '../harness/n8n-inprocess';
-import { credentialsFor, runNode, sandbox, startEmulator, type Emulator } from './setup';
+import { runNode, sandbox, useEmulators } from './setup';
 
-let emulator: Emulator;
-let store: CredentialStore;
-
-beforeAll(async () => {
-	emulator = await startEmulator();
-});
-afterAll(async () => await emulator.close());
-beforeEach(() => {
-	emulator.reset();
-	store = credentialsFor(emulator);
-});
+const bench = useEmulators();
 
 const seed = (ids: string[], extra: IDataObject = {}) =>
-	emulator.graph.seedCalls(ids.map((id) => ({ id, state: 'established', ...extra })) as never);
-const tokenRequests = () => emulator.log.entries({ provider: 'login' }).length;
-const graphRequests = () => emulator.log.entries({ provider: 'graph' });
+	bench.emulator.graph.seedCalls(ids.map((id) => ({ id, state: 'established', ...extra })) as never);
+const tokenRequests = () => bench.emulator.log.entries({ provider: 'login' }).length;
+const graphRequests = () => bench.emulator.log.entries({ provider: 'graph' });
 const del = (extra: IDataObject = {}) => ({ resource: 'call', operation: 'delete', callId: '={{ $json.callId }}', ...extra });
 const guid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
@@ -26,7 +15,12 @@ describe('Microsoft Graph Calls', () => {
 	test('hang up 500 calls with ONE token request, one audit item each, in order', async () => {
 		const ids = Array.from({ length: 500 }, (_, index) => guid(index));
 		seed(ids);
-		const run = await runNode(store, 'microsoftGraphCalls', del(), ids.map((callId) => ({ callId })));
+		const run = await runNode(
+			bench.store,
+			'microsoftGraphCalls',
+			del(),
+			ids.map((callId) => ({ callId })),
+		);
 		expect(run.error).toBeUndefined();
 		expect(run.out).toHaveLength(500);
 		expect(run.out.map((item) => item.callId)).toEqual(ids);
@@ -42,9 +36,14 @@ describe('Microsoft Graph Calls', () => {
 		const ids = Array.from({ length: 6 }, (_, index) => guid(100 + index));
 		seed(ids);
 		// Item 3 is slow; while it is in flight every issued token expires.
-		emulator.faults.add({ provider: 'graph', path: guid(102), type: 'latency', latencyMs: 800 });
-		const expire = setTimeout(() => (emulator.graph.expireAllTokens as () => void)(), 400);
-		const run = await runNode(store, 'microsoftGraphCalls', del({ options: { concurrency: 1 } }), ids.map((callId) => ({ callId })));
+		bench.emulator.faults.add({ provider: 'graph', path: guid(102), type: 'latency', latencyMs: 800 });
+		const expire = setTimeout(() => (bench.emulator.graph.expireAllTokens as () => void)(), 400);
+		const run = await runNode(
+			bench.store,
+			'microsoftGraphCalls',
+			del({ options: { concurrency: 1 } }),
+			ids.map((callId) => ({ callId })),
+		);
 		clearTimeout(expire);
 		expect(run.error).toBeUndefined();
 		expect(run.out.every((item) => item.deleted === true)).toBe(true);
@@ -54,19 +53,17 @@ describe('Microsoft Graph Calls', () => {
 	});
 
 	test('404 "8522"/"9997" means the call already ended: an error that says so, or not_found with Ignore Not Found', async () => {
-		const strict = await runNode(store, 'microsoftGraphCalls', del(), [{ callId: guid(901) }], { onError: 'continueRegularOutput' });
+		const strict = await runNode(bench.store, 'microsoftGraphCalls', del(), [{ callId: guid(901) }], { onError: 'continueRegularOutput' });
 		expect(strict.out[0].details).toMatchObject({ httpStatus: 404, code: '8522', requestId: expect.any(String) });
 		expect(String((strict.out[0].details as IDataObject).description)).toMatch(/already ended/);
 
-		const lenient = await runNode(store, 'microsoftGraphCalls', del({ options: { ignoreNotFound: true } }), [
-			{ callId: guid(901) },
-		]);
+		const lenient = await runNode(bench.store, 'microsoftGraphCalls', del({ options: { ignoreNotFound: true } }), [{ callId: guid(901) }]);
 		expect(lenient.out[0]).toMatchObject({ outcome: 'not_found', deleted: false, httpStatus: 404 });
 	});
 
 	test('dry run GETs the call and hangs up nothing; beta uses the beta path', async () => {
 		seed([guid(5)]);
-		const run = await runNode(store, 'microsoftGraphCalls', del({ options: { dryRun: true, apiVersion: 'beta' } }), [
+		const run = await runNode(bench.store, 'microsoftGraphCalls', del({ options: { dryRun: true, apiVersion: 'beta' } }), [
 			{ callId: guid(5) },
 		]);
 		expect(run.out[0]).toMatchObject({ outcome: 'dry_run', deleted: false, state: 'established', apiVersion: 'beta' });
@@ -77,13 +74,17 @@ describe('Microsoft Graph Calls', () => {
 
 	test('get returns the call', async () => {
 		seed([guid(6)]);
-		const run = await runNode(store, 'microsoftGraphCalls', { resource: 'call', operation: 'get', callId: guid(6) }, [{}]);
+		const run = await runNode(bench.store, 'microsoftGraphCalls', { resource: 'call', operation: 'get', callId: guid(6) }, [{}]);
 		expect(run.out[0]).toMatchObject({ id: guid(6), state: 'established' });
 	});
 
 	test('a wrong client secret reaches the user as a plain explanation, with one token request for the whole run', async () => {
-		store.set('graph', { ...(store.data.get('graph') as IDataObject), clientSecret: 'WrongSecret~abc123', accessToken: '' } as never);
-		const run = await runNode(store, 'microsoftGraphCalls', del(), [{ callId: guid(1) }, { callId: guid(2) }, { callId: guid(3) }], {
+		bench.store.set('graph', {
+			...(bench.store.data.get('graph') as IDataObject),
+			clientSecret: 'WrongSecret~abc123',
+			accessToken: '',
+		} as never);
+		const run = await runNode(bench.store, 'microsoftGraphCalls', del(), [{ callId: guid(1) }, { callId: guid(2) }, { callId: guid(3) }], {
 			onError: 'continueRegularOutput',
 		});
 		expect(run.out).toHaveLength(3);
@@ -93,21 +94,24 @@ describe('Microsoft Graph Calls', () => {
 	});
 
 	test('an unknown tenant and a malformed tenant id are explained; the malformed one sends nothing', async () => {
-		store.set('graph', { ...(store.data.get('graph') as IDataObject), tenantId: '11111111-2222-4333-8444-555555555555' } as never);
-		const unknown = await runNode(store, 'microsoftGraphCalls', del(), [{ callId: guid(1) }]);
+		bench.store.set('graph', {
+			...(bench.store.data.get('graph') as IDataObject),
+			tenantId: '11111111-2222-4333-8444-555555555555',
+		} as never);
+		const unknown = await runNode(bench.store, 'microsoftGraphCalls', del(), [{ callId: guid(1) }]);
 		expect(unknown.error?.message).toMatch(/tenant was not found/);
 
-		emulator.log.clear();
-		store.set('graph', { ...(store.data.get('graph') as IDataObject), tenantId: 'not a tenant/../x' } as never);
-		const malformed = await runNode(store, 'microsoftGraphCalls', del(), [{ callId: guid(1) }]);
+		bench.emulator.log.clear();
+		bench.store.set('graph', { ...(bench.store.data.get('graph') as IDataObject), tenantId: 'not a tenant/../x' } as never);
+		const malformed = await runNode(bench.store, 'microsoftGraphCalls', del(), [{ callId: guid(1) }]);
 		expect(malformed.error?.message).toMatch(/Tenant ID .* is not valid/);
-		expect(emulator.log.entries()).toHaveLength(0);
+		expect(bench.emulator.log.entries()).toHaveLength(0);
 	});
 
 	test('throttling (429 + Retry-After) is waited out', async () => {
 		seed([guid(7)]);
-		emulator.faults.add({ provider: 'graph', method: 'DELETE', type: 'status', status: 429, retryAfter: 1, times: 1 });
-		const run = await runNode(store, 'microsoftGraphCalls', del(), [{ callId: guid(7) }]);
+		bench.emulator.faults.add({ provider: 'graph', method: 'DELETE', type: 'status', status: 429, retryAfter: 1, times: 1 });
+		const run = await runNode(bench.store, 'microsoftGraphCalls', del(), [{ callId: guid(7) }]);
 		expect(run.out[0]).toMatchObject({ deleted: true, attempts: 2 });
 	});
 

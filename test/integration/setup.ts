@@ -46,6 +46,23 @@ export async function startEmulator(): Promise<Emulator> {
 	return (await createEmulatorServer({ port: 0, seedSandbox: false })) as Emulator;
 }
 
+/**
+ * The emulators for one test file: started once, reset before each test with a fresh credential store
+ * pointing at them, and closed at the end.
+ */
+export function useEmulators(): { readonly emulator: Emulator; readonly store: CredentialStore } {
+	const bench = {} as { emulator: Emulator; store: CredentialStore };
+	beforeAll(async () => {
+		bench.emulator = await startEmulator();
+	});
+	afterAll(async () => await bench.emulator.close());
+	beforeEach(() => {
+		bench.emulator.reset();
+		bench.store = credentialsFor(bench.emulator);
+	});
+	return bench;
+}
+
 export function credentialsFor(emulator: Emulator): CredentialStore {
 	const store = new CredentialStore();
 	store.set(CREDENTIAL_IDS.stream, {

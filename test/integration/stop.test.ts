@@ -1,34 +1,23 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { credentialsFor, daysAgo, runNode, startEmulator, type Emulator } from './setup';
-import type { CredentialStore } from '../harness/n8n-inprocess';
+import { daysAgo, runNode, useEmulators } from './setup';
 
 // Deletion is irreversible: when a user presses Stop on a bulk run, no further call may be deleted.
 
-let emulator: Emulator;
-let store: CredentialStore;
-
-beforeAll(async () => {
-	emulator = await startEmulator();
-});
-afterAll(async () => await emulator.close());
-beforeEach(() => {
-	emulator.reset();
-	store = credentialsFor(emulator);
-});
+const bench = useEmulators();
 
 const deletesSent = (provider: string) =>
-	emulator.log.entries({ provider }).filter((entry) => entry.method === 'DELETE' || entry.path.endsWith('/delete')).length;
+	bench.emulator.log.entries({ provider }).filter((entry) => entry.method === 'DELETE' || entry.path.endsWith('/delete')).length;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 test('Stop during a Stream bulk delete: the node returns, and no call is deleted after it', async () => {
 	const ids = Array.from({ length: 200 }, (_, index) => `stop-${index}`);
-	emulator.stream.seedCalls(ids.map((id) => ({ type: 'default', id, ended_at: daysAgo(40) })) as never);
-	emulator.configure({ latencyMs: { stream: 100 } });
+	bench.emulator.stream.seedCalls(ids.map((id) => ({ type: 'default', id, ended_at: daysAgo(40) })) as never);
+	bench.emulator.configure({ latencyMs: { stream: 100 } });
 
 	// 200 deletes at 2 at a time and 100 ms each would take 10 s; Stop comes after 1 s.
 	const run = await runNode(
-		store,
+		bench.store,
 		'streamVideo',
 		{ resource: 'call', operation: 'delete', callType: 'default', callId: '={{ $json.callId }}', options: { concurrency: 2 } },
 		ids.map((callId) => ({ callId })),
@@ -43,19 +32,19 @@ test('Stop during a Stream bulk delete: the node returns, and no call is deleted
 	await pause(1500);
 	expect(deletesSent('stream')).toBe(sentBeforeReturn);
 	const stillThere = ids.filter(
-		(id) => !(emulator.stream.getCall as (type: string, id: string) => IDataObject | undefined)('default', id)?.deleted,
+		(id) => !(bench.emulator.stream.getCall as (type: string, id: string) => IDataObject | undefined)('default', id)?.deleted,
 	);
 	expect(stillThere.length).toBe(200 - sentBeforeReturn);
 });
 
 test('Stop while HuskyVoice items wait for the rate limit: the waiting items are never sent', async () => {
-	(emulator.husky.configure as (c: IDataObject) => void)({ rateLimitPerMinute: 5 });
+	(bench.emulator.husky.configure as (c: IDataObject) => void)({ rateLimitPerMinute: 5 });
 	const ids = Array.from({ length: 20 }, (_, index) => `call_stop${index}`);
-	emulator.husky.seedCalls(ids.map((call_id) => ({ call_id, status: 'completed' })) as never);
+	bench.emulator.husky.seedCalls(ids.map((call_id) => ({ call_id, status: 'completed' })) as never);
 
 	// 5 go at once; the other 15 would wait for the next minute. The test's own timeout is well below that.
 	const run = await runNode(
-		store,
+		bench.store,
 		'huskyVoice',
 		{ authentication: 'apiKey', resource: 'call', operation: 'delete', callId: '={{ $json.callId }}', options: { rateLimitPerMinute: 5 } },
 		ids.map((callId) => ({ callId })),

@@ -1,24 +1,14 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { pollTrigger, type CredentialStore } from '../harness/n8n-inprocess';
-import { credentialsFor, startEmulator, type Emulator } from './setup';
+import { useEmulators } from './setup';
 
-let emulator: Emulator;
-let store: CredentialStore;
+const bench = useEmulators();
 
-beforeAll(async () => {
-	emulator = await startEmulator();
-});
-afterAll(async () => await emulator.close());
-beforeEach(() => {
-	emulator.reset();
-	store = credentialsFor(emulator);
-});
-
-const seedTasks = (tasks: IDataObject[]) => emulator.stream.seedTasks(tasks as never);
-const taskRequests = () => emulator.log.entries({ provider: 'stream' }).filter((entry) => entry.path.includes('/tasks/'));
+const seedTasks = (tasks: IDataObject[]) => bench.emulator.stream.seedTasks(tasks as never);
+const taskRequests = () => bench.emulator.log.entries({ provider: 'stream' }).filter((entry) => entry.path.includes('/tasks/'));
 const poll = (staticData: IDataObject, taskIds: string, extra: Partial<Parameters<typeof pollTrigger>[1]> = {}) =>
-	pollTrigger(store, { credentialId: 'stream', staticData, parameters: { event: 'hardDeleteFinished', taskIds }, ...extra });
+	pollTrigger(bench.store, { credentialId: 'stream', staticData, parameters: { event: 'hardDeleteFinished', taskIds }, ...extra });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('Stream Video Trigger', () => {
@@ -41,7 +31,7 @@ describe('Stream Video Trigger', () => {
 		for (const item of first ?? []) expect(item.finishedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 		expect(first?.[2].error).toBeDefined();
 
-		emulator.log.clear();
+		bench.emulator.log.clear();
 		expect(await poll(state, ids)).toBeNull();
 		// Already emitted tasks are never fetched again.
 		expect(taskRequests().map((entry) => entry.path.split('/').pop())).toEqual(['task-later']);
@@ -66,30 +56,30 @@ describe('Stream Video Trigger', () => {
 		]);
 		const state: IDataObject = {};
 		const params = { event: 'hardDeleteFinished', taskIds: 'ok,bad', options: { emitOn: 'completed' } };
-		const first = await pollTrigger(store, { credentialId: 'stream', staticData: state, parameters: params });
+		const first = await pollTrigger(bench.store, { credentialId: 'stream', staticData: state, parameters: params });
 		expect(first?.map((item) => item.taskId)).toEqual(['ok']);
-		emulator.log.clear();
-		expect(await pollTrigger(store, { credentialId: 'stream', staticData: state, parameters: params })).toBeNull();
+		bench.emulator.log.clear();
+		expect(await pollTrigger(bench.store, { credentialId: 'stream', staticData: state, parameters: params })).toBeNull();
 		expect(taskRequests()).toHaveLength(0);
 	});
 
 	test('transient errors are retried on the next poll, never emitted; persistent ones surface as an error', async () => {
 		seedTasks([{ taskId: 'flaky', status: 'completed' }]);
 		const state: IDataObject = {};
-		emulator.faults.add({ provider: 'stream', path: '/tasks/flaky', type: 'status', status: 503, times: 1 });
+		bench.emulator.faults.add({ provider: 'stream', path: '/tasks/flaky', type: 'status', status: 503, times: 1 });
 		expect(await poll(state, 'flaky')).toBeNull();
 		expect((await poll(state, 'flaky'))?.map((item) => item.taskId)).toEqual(['flaky']);
 
 		const stuck: IDataObject = {};
 		seedTasks([{ taskId: 'down', status: 'completed' }]);
-		emulator.faults.add({ provider: 'stream', path: '/tasks/down', type: 'status', status: 503, times: 10 });
+		bench.emulator.faults.add({ provider: 'stream', path: '/tasks/down', type: 'status', status: 503, times: 10 });
 		expect(await poll(stuck, 'down')).toBeNull();
 		expect(await poll(stuck, 'down')).toBeNull();
 		await expect(poll(stuck, 'down')).rejects.toThrow(/Stream Video/);
 	});
 
 	test('a refused credential surfaces at once through the trigger error path', async () => {
-		store.set('stream', { apiKey: 'unknown-key', apiSecret: 'x', baseUrl: emulator.streamBaseUrl });
+		bench.store.set('stream', { apiKey: 'unknown-key', apiSecret: 'x', baseUrl: bench.emulator.streamBaseUrl });
 		await expect(poll({}, 'any-task')).rejects.toThrow(/Stream Video/);
 	});
 
@@ -110,15 +100,15 @@ describe('Stream Video Trigger', () => {
 	test('a short poll budget stops early; the next poll continues where it left off', async () => {
 		const ids = Array.from({ length: 40 }, (_, index) => `b${index}`);
 		seedTasks(ids.map((taskId) => ({ taskId, status: 'completed' })));
-		emulator.faults.add({ provider: 'stream', path: '/tasks/', type: 'latency', latencyMs: 100 });
+		bench.emulator.faults.add({ provider: 'stream', path: '/tasks/', type: 'latency', latencyMs: 100 });
 		const state: IDataObject = {};
 		const params = { event: 'hardDeleteFinished', taskIds: ids.join(','), options: { concurrency: 2 } };
-		const first = await pollTrigger(store, { credentialId: 'stream', staticData: state, parameters: params, pollBudgetMs: 500 });
+		const first = await pollTrigger(bench.store, { credentialId: 'stream', staticData: state, parameters: params, pollBudgetMs: 500 });
 		expect(first?.length).toBeGreaterThan(0);
 		expect(first?.length).toBeLessThan(40);
 		const seen = new Set(first?.map((item) => item.taskId));
 		while (seen.size < 40) {
-			const next = await pollTrigger(store, { credentialId: 'stream', staticData: state, parameters: params, pollBudgetMs: 500 });
+			const next = await pollTrigger(bench.store, { credentialId: 'stream', staticData: state, parameters: params, pollBudgetMs: 500 });
 			for (const item of next ?? []) {
 				expect(seen.has(String(item.taskId))).toBe(false);
 				seen.add(String(item.taskId));
@@ -138,7 +128,7 @@ describe('Stream Video Trigger', () => {
 		const taskIds = [...done, ...later].join('\n');
 		const figures: IDataObject[] = [];
 		const measuredPoll = async (label: string) => {
-			emulator.log.clear();
+			bench.emulator.log.clear();
 			const started = Date.now();
 			const emitted = await poll(state, taskIds);
 			figures.push({ poll: label, requests: taskRequests().length, emitted: emitted?.length ?? 0, seconds: (Date.now() - started) / 1000 });
@@ -146,7 +136,7 @@ describe('Stream Video Trigger', () => {
 		};
 
 		expect((await measuredPoll('1: half finished'))?.length).toBe(2500);
-		while ((emulator.stream.getTask as (id: string) => IDataObject)(later[later.length - 1]).status !== 'completed') await sleep(250);
+		while ((bench.emulator.stream.getTask as (id: string) => IDataObject)(later[later.length - 1]).status !== 'completed') await sleep(250);
 		expect((await measuredPoll('2: the rest finished'))?.map((item) => item.taskId).sort()).toEqual([...later].sort());
 		expect(await measuredPoll('3: nothing left')).toBeNull();
 

@@ -1,24 +1,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { credentialsFor, daysAgo, runNode, sandbox, startEmulator, type Emulator } from './setup';
-import type { CredentialStore } from '../harness/n8n-inprocess';
+import { daysAgo, runNode, sandbox, useEmulators } from './setup';
 
-let emulator: Emulator;
-let store: CredentialStore;
-
-beforeAll(async () => {
-	emulator = await startEmulator();
-});
-afterAll(async () => await emulator.close());
-beforeEach(() => {
-	emulator.reset();
-	store = credentialsFor(emulator);
-});
+const bench = useEmulators();
 
 const seed = (ids: string[], extra: IDataObject = {}) =>
-	emulator.stream.seedCalls(ids.map((id) => ({ type: 'default', id, ended_at: daysAgo(40), ...extra })) as never);
-const deletes = () => emulator.log.entries({ provider: 'stream' }).filter((entry) => entry.path.endsWith('/delete'));
-const remaining = (id: string) => (emulator.stream.getCall as (type: string, id: string) => IDataObject | undefined)('default', id);
+	bench.emulator.stream.seedCalls(ids.map((id) => ({ type: 'default', id, ended_at: daysAgo(40), ...extra })) as never);
+const deletes = () => bench.emulator.log.entries({ provider: 'stream' }).filter((entry) => entry.path.endsWith('/delete'));
+const remaining = (id: string) => (bench.emulator.stream.getCall as (type: string, id: string) => IDataObject | undefined)('default', id);
 const deleteParams = (extra: IDataObject = {}) => ({
 	resource: 'call',
 	operation: 'delete',
@@ -30,7 +19,7 @@ const deleteParams = (extra: IDataObject = {}) => ({
 describe('Stream Video: delete', () => {
 	test('soft delete: one audit item per input, in order, paired, and the calls are gone', async () => {
 		seed(['c1', 'c2', 'c3']);
-		const run = await runNode(store, 'streamVideo', deleteParams(), [{ callId: 'c1' }, { callId: 'c2' }, { callId: 'c3' }]);
+		const run = await runNode(bench.store, 'streamVideo', deleteParams(), [{ callId: 'c1' }, { callId: 'c2' }, { callId: 'c3' }]);
 		expect(run.error).toBeUndefined();
 		expect(run.out.map((item) => [item.callId, item.outcome, item.deleted, item.httpStatus])).toEqual([
 			['c1', 'deleted', true, 201],
@@ -47,7 +36,7 @@ describe('Stream Video: delete', () => {
 
 	test('requests carry server-side auth: api_key, a raw server JWT and stream-auth-type', async () => {
 		seed(['auth1']);
-		await runNode(store, 'streamVideo', deleteParams(), [{ callId: 'auth1' }]);
+		await runNode(bench.store, 'streamVideo', deleteParams(), [{ callId: 'auth1' }]);
 		const [entry] = deletes();
 		expect(entry.query.api_key).toBe(sandbox.stream.apiKey);
 		expect(entry.headers['stream-auth-type']).toBe('jwt');
@@ -56,12 +45,12 @@ describe('Stream Video: delete', () => {
 	});
 
 	test('hard delete with Wait for Completion watches all tasks together and reports their final status', async () => {
-		(emulator.stream.configure as (c: IDataObject) => void)({ taskPendingMs: 200, taskRunningMs: 600 });
+		(bench.emulator.stream.configure as (c: IDataObject) => void)({ taskPendingMs: 200, taskRunningMs: 600 });
 		seed(['h1', 'h2', 'h3', 'h4']);
 		seed(['hfail'], { hardDeleteFails: true });
 		const started = Date.now();
 		const run = await runNode(
-			store,
+			bench.store,
 			'streamVideo',
 			deleteParams({ deleteMode: 'hard', options: { waitForCompletion: true, waitTimeout: 30 } }),
 			['h1', 'h2', 'hfail', 'h3', 'h4'].map((callId) => ({ callId })),
@@ -82,10 +71,10 @@ describe('Stream Video: delete', () => {
 	});
 
 	test('hard delete whose tasks outlast the wait timeout returns the last status instead of failing', async () => {
-		(emulator.stream.configure as (c: IDataObject) => void)({ taskPendingMs: 5000, taskRunningMs: 5000 });
+		(bench.emulator.stream.configure as (c: IDataObject) => void)({ taskPendingMs: 5000, taskRunningMs: 5000 });
 		seed(['slow1', 'slow2']);
 		const run = await runNode(
-			store,
+			bench.store,
 			'streamVideo',
 			deleteParams({ deleteMode: 'hard', options: { waitForCompletion: true, waitTimeout: 1 } }),
 			[{ callId: 'slow1' }, { callId: 'slow2' }],
@@ -97,31 +86,24 @@ describe('Stream Video: delete', () => {
 	});
 
 	test('not found: an error that says so, or an audit item with Ignore Not Found', async () => {
-		const strict = await runNode(store, 'streamVideo', deleteParams(), [{ callId: 'ghost' }]);
+		const strict = await runNode(bench.store, 'streamVideo', deleteParams(), [{ callId: 'ghost' }]);
 		expect(strict.error?.message).toMatch(/Can't find call with id default:ghost/);
 		expect(String(strict.error?.description)).toMatch(/Ignore Not Found/);
 
-		const lenient = await runNode(store, 'streamVideo', deleteParams({ options: { ignoreNotFound: true } }), [
-			{ callId: 'ghost' },
-		]);
-		expect(lenient.out).toEqual([
-			expect.objectContaining({ callId: 'ghost', deleted: false, outcome: 'not_found', httpStatus: 404 }),
-		]);
+		const lenient = await runNode(bench.store, 'streamVideo', deleteParams({ options: { ignoreNotFound: true } }), [{ callId: 'ghost' }]);
+		expect(lenient.out).toEqual([expect.objectContaining({ callId: 'ghost', deleted: false, outcome: 'not_found', httpStatus: 404 })]);
 	});
 
 	test('an unknown call type is an error even with Ignore Not Found (it is a setup mistake, not a done deletion)', async () => {
-		const run = await runNode(
-			store,
-			'streamVideo',
-			deleteParams({ callType: 'no_such_type', options: { ignoreNotFound: true } }),
-			[{ callId: 'x' }],
-		);
+		const run = await runNode(bench.store, 'streamVideo', deleteParams({ callType: 'no_such_type', options: { ignoreNotFound: true } }), [
+			{ callId: 'x' },
+		]);
 		expect(run.error?.message).toMatch(/call type/i);
 	});
 
 	test('dry run looks the call up, reports it, and deletes nothing', async () => {
 		seed(['keep']);
-		const run = await runNode(store, 'streamVideo', deleteParams({ deleteMode: 'hard', options: { dryRun: true } }), [
+		const run = await runNode(bench.store, 'streamVideo', deleteParams({ deleteMode: 'hard', options: { dryRun: true } }), [
 			{ callId: 'keep' },
 		]);
 		expect(run.out[0]).toMatchObject({ outcome: 'dry_run', deleted: false, wouldDelete: true, httpStatus: 200 });
@@ -133,7 +115,7 @@ describe('Stream Video: delete', () => {
 	test('continue on fail: bad input and provider errors become error items in place, valid items still delete', async () => {
 		seed(['ok1', 'ok2']);
 		const run = await runNode(
-			store,
+			bench.store,
 			'streamVideo',
 			deleteParams(),
 			[{ callId: 'ok1' }, { callId: '' }, { callId: '../etc' }, { callId: 'missing' }, { callId: 42 }, { callId: 'ok2' }],
@@ -153,7 +135,7 @@ describe('Stream Video: delete', () => {
 
 	test('the error output receives failed items, the success output the rest', async () => {
 		seed(['fine']);
-		const run = await runNode(store, 'streamVideo', deleteParams(), [{ callId: 'fine' }, { callId: 'nope' }], {
+		const run = await runNode(bench.store, 'streamVideo', deleteParams(), [{ callId: 'fine' }, { callId: 'nope' }], {
 			onError: 'continueErrorOutput',
 		});
 		expect(run.out.map((item) => item.callId)).toEqual(['fine']);
@@ -163,12 +145,17 @@ describe('Stream Video: delete', () => {
 
 	test('transient faults are retried: 503, 429 with Retry-After, and a reset connection', async () => {
 		seed(['t1', 't2', 't3']);
-		emulator.faults.add([
+		bench.emulator.faults.add([
 			{ provider: 'stream', path: '/t1/delete', type: 'status', status: 503, times: 1 },
 			{ provider: 'stream', path: '/t2/delete', type: 'status', status: 429, retryAfter: 1, times: 1 },
 			{ provider: 'stream', path: '/t3/delete', type: 'reset', times: 1 },
 		]);
-		const run = await runNode(store, 'streamVideo', deleteParams(), ['t1', 't2', 't3'].map((callId) => ({ callId })));
+		const run = await runNode(
+			bench.store,
+			'streamVideo',
+			deleteParams(),
+			['t1', 't2', 't3'].map((callId) => ({ callId })),
+		);
 		expect(run.error).toBeUndefined();
 		expect(run.out.map((item) => [item.callId, item.outcome, item.attempts])).toEqual([
 			['t1', 'deleted', 2],
@@ -181,8 +168,8 @@ describe('Stream Video: delete', () => {
 
 	test('a delete whose answer was lost after Stream acted ends as done (not_found, retried), not as a failure', async () => {
 		seed(['lost']);
-		emulator.faults.add({ provider: 'stream', path: '/lost/delete', type: 'actThenReset', times: 1 });
-		const run = await runNode(store, 'streamVideo', deleteParams(), [{ callId: 'lost' }]);
+		bench.emulator.faults.add({ provider: 'stream', path: '/lost/delete', type: 'actThenReset', times: 1 });
+		const run = await runNode(bench.store, 'streamVideo', deleteParams(), [{ callId: 'lost' }]);
 		expect(run.error).toBeUndefined();
 		expect(run.out[0]).toMatchObject({ callId: 'lost', outcome: 'not_found', deleted: false, retried: true, attempts: 2 });
 		expect(remaining('lost')?.deleted).toBeTruthy();
@@ -190,25 +177,34 @@ describe('Stream Video: delete', () => {
 
 	test('a permanent 4xx is not retried', async () => {
 		seed(['p1']);
-		emulator.faults.add({ provider: 'stream', path: '/p1/delete', type: 'status', status: 403, times: 5 });
-		const run = await runNode(store, 'streamVideo', deleteParams(), [{ callId: 'p1' }], { onError: 'continueRegularOutput' });
+		bench.emulator.faults.add({ provider: 'stream', path: '/p1/delete', type: 'status', status: 403, times: 5 });
+		const run = await runNode(bench.store, 'streamVideo', deleteParams(), [{ callId: 'p1' }], { onError: 'continueRegularOutput' });
 		expect(run.out[0].details).toMatchObject({ httpStatus: 403, attempts: 1 });
 		expect(deletes()).toHaveLength(1);
 	});
 
 	test('paces to the per-second cap the rate-limit headers announce: no 429, no failure', async () => {
-		(emulator.stream.configure as (c: IDataObject) => void)({ rateLimits: { deleteCall: 300 } }); // 10 per second
+		(bench.emulator.stream.configure as (c: IDataObject) => void)({ rateLimits: { deleteCall: 300 } }); // 10 per second
 		const ids = Array.from({ length: 25 }, (_, index) => `rl${index}`);
 		seed(ids);
-		const run = await runNode(store, 'streamVideo', deleteParams({ options: { concurrency: 10 } }), ids.map((callId) => ({ callId })));
+		const run = await runNode(
+			bench.store,
+			'streamVideo',
+			deleteParams({ options: { concurrency: 10 } }),
+			ids.map((callId) => ({ callId })),
+		);
 		expect(run.error).toBeUndefined();
 		expect(run.out.every((item) => item.deleted === true)).toBe(true);
 		expect(deletes().filter((entry) => entry.status === 429)).toHaveLength(0);
 	});
 
-	test('a wrong API secret fails with Stream\'s message and no secret in the error', async () => {
-		store.set('stream', { apiKey: sandbox.stream.apiKey, apiSecret: 'wrong-secret-value-123', baseUrl: emulator.streamBaseUrl });
-		const run = await runNode(store, 'streamVideo', deleteParams(), [{ callId: 'x' }, { callId: 'y' }], {
+	test("a wrong API secret fails with Stream's message and no secret in the error", async () => {
+		bench.store.set('stream', {
+			apiKey: sandbox.stream.apiKey,
+			apiSecret: 'wrong-secret-value-123',
+			baseUrl: bench.emulator.streamBaseUrl,
+		});
+		const run = await runNode(bench.store, 'streamVideo', deleteParams(), [{ callId: 'x' }, { callId: 'y' }], {
 			onError: 'continueRegularOutput',
 		});
 		expect(run.out).toHaveLength(2);
@@ -217,8 +213,8 @@ describe('Stream Video: delete', () => {
 	});
 
 	test('http base URLs other than loopback are refused before any request', async () => {
-		store.set('stream', { apiKey: 'k', apiSecret: 's', baseUrl: 'http://video.example.com' });
-		const run = await runNode(store, 'streamVideo', deleteParams(), [{ callId: 'x' }]);
+		bench.store.set('stream', { apiKey: 'k', apiSecret: 's', baseUrl: 'http://video.example.com' });
+		const run = await runNode(bench.store, 'streamVideo', deleteParams(), [{ callId: 'x' }]);
 		expect(run.error?.message).toMatch(/must use https/);
 		expect(String(run.error?.description)).toMatch(/loopback/);
 	});
@@ -227,12 +223,12 @@ describe('Stream Video: delete', () => {
 describe('Stream Video: get, task get, get many', () => {
 	test('get returns the call; task get reports status with ISO times', async () => {
 		seed(['g1']);
-		const got = await runNode(store, 'streamVideo', { resource: 'call', operation: 'get', callType: 'default', callId: 'g1' }, [{}]);
+		const got = await runNode(bench.store, 'streamVideo', { resource: 'call', operation: 'get', callType: 'default', callId: 'g1' }, [{}]);
 		expect(got.out[0]).toMatchObject({ cid: 'default:g1', id: 'g1', type: 'default' });
 
-		const hard = await runNode(store, 'streamVideo', deleteParams({ deleteMode: 'hard' }), [{ callId: 'g1' }]);
+		const hard = await runNode(bench.store, 'streamVideo', deleteParams({ deleteMode: 'hard' }), [{ callId: 'g1' }]);
 		const taskId = String(hard.out[0].taskId);
-		const task = await runNode(store, 'streamVideo', { resource: 'task', operation: 'get', taskId }, [{}]);
+		const task = await runNode(bench.store, 'streamVideo', { resource: 'task', operation: 'get', taskId }, [{}]);
 		expect(task.out[0]).toMatchObject({ taskId, status: expect.stringMatching(/pending|running|completed/) });
 		expect(task.out[0].createdAt).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/);
 	});
@@ -240,9 +236,9 @@ describe('Stream Video: get, task get, get many', () => {
 	test('get many pages through every ended call and never returns live ones unless asked', async () => {
 		const ended = Array.from({ length: 230 }, (_, index) => `old${String(index).padStart(3, '0')}`);
 		seed(ended);
-		emulator.stream.seedCalls([{ type: 'default', id: 'live1', ended_at: null }] as never);
+		bench.emulator.stream.seedCalls([{ type: 'default', id: 'live1', ended_at: null }] as never);
 		const all = await runNode(
-			store,
+			bench.store,
 			'streamVideo',
 			{ resource: 'call', operation: 'getMany', returnAll: true, filters: { endedBefore: daysAgo(30) } },
 			[{}],
@@ -252,11 +248,13 @@ describe('Stream Video: get, task get, get many', () => {
 		expect(all.out.some((call) => call.id === 'live1')).toBe(false);
 		expect(all.items('Node').every((item) => (item.pairedItem as unknown as IDataObject).item === 0)).toBe(true);
 
-		const limited = await runNode(store, 'streamVideo', { resource: 'call', operation: 'getMany', returnAll: false, limit: 30 }, [{}]);
+		const limited = await runNode(bench.store, 'streamVideo', { resource: 'call', operation: 'getMany', returnAll: false, limit: 30 }, [
+			{},
+		]);
 		expect(limited.out).toHaveLength(30);
 
 		const withLive = await runNode(
-			store,
+			bench.store,
 			'streamVideo',
 			{ resource: 'call', operation: 'getMany', returnAll: true, filters: { includeLive: true } },
 			[{}],
