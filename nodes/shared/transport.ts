@@ -112,7 +112,7 @@ export class ProviderClient {
 		let attempt = 0;
 		for (;;) {
 			attempt++;
-			if (this.cancelSignal?.aborted) throw this.stopped(itemIndex);
+			// acquire returns at once, without a slot, once the execution is stopped.
 			await this.pacer.acquire(key, this.cancelSignal);
 			if (this.cancelSignal?.aborted) throw this.stopped(itemIndex);
 			const sentAt = Date.now();

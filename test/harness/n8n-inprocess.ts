@@ -387,15 +387,11 @@ export async function runWorkflow(
 	});
 	const execute = new WorkflowExecute(additionalData, mode, runData);
 	const execution = execute.processRunExecutionData(workflow);
-	if (stopAfterMs === undefined) {
-		await execution;
-	} else {
-		// What n8n does when the user presses Stop: cancel the running execution.
-		const stop = setTimeout(() => execution.cancel(), stopAfterMs);
-		// n8n reports the stop at once; the engine settles only when the running node has returned.
-		await execution;
-		clearTimeout(stop);
-	}
+	// What n8n does when the user presses Stop: cancel the running execution. n8n reports the stop at once;
+	// the engine settles only when the running node has returned.
+	const stop = stopAfterMs === undefined ? undefined : setTimeout(() => execution.cancel(), stopAfterMs);
+	await execution;
+	clearTimeout(stop);
 	const run = await finished;
 	const items = (nodeName: string, outputIndex = 0): INodeExecutionData[] => {
 		const taskData = run.data.resultData.runData[nodeName]?.[0];
