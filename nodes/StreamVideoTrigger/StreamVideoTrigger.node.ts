@@ -12,6 +12,8 @@ const TASK_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
 const TRANSIENT_POLLS_BEFORE_ERROR = 3;
 /** Part of n8n's poll budget we use, leaving room to emit and commit. */
 const BUDGET_SHARE = 0.8;
+/** n8n 1.x has no getPollBudgetMs (added in 2.x); its polls are unbounded, so we bound ourselves to 2.x's default. */
+const FALLBACK_POLL_BUDGET_MS = 5 * 60_000;
 
 type PollResult =
 	| { kind: 'finished'; item: IDataObject }
@@ -123,7 +125,7 @@ export class StreamVideoTrigger implements INodeType {
 			maxAttempts: 1,
 			retryBudgetMs: 0,
 		});
-		const deadline = Date.now() + this.getPollBudgetMs() * BUDGET_SHARE;
+		const deadline = Date.now() + pollBudgetMs(this) * BUDGET_SHARE;
 		const results = new Map<string, PollResult>();
 		let next = 0;
 		const worker = async () => {
@@ -186,6 +188,11 @@ async function fetchTask(api: StreamApi, taskId: string): Promise<PollResult> {
 	const task = describeTask(response.body);
 	if (task.status !== 'completed' && task.status !== 'failed') return { kind: 'pending' };
 	return { kind: 'finished', item: { ...task, taskId } };
+}
+
+function pollBudgetMs(ctx: IPollFunctions): number {
+	const budget = (ctx as Partial<Pick<IPollFunctions, 'getPollBudgetMs'>>).getPollBudgetMs?.call(ctx);
+	return typeof budget === 'number' && budget > 0 ? budget : FALLBACK_POLL_BUDGET_MS;
 }
 
 function noneFinished(ctx: IPollFunctions, count: number): NodeOperationError {
