@@ -2,13 +2,33 @@
 // Installs (once) and locates the real n8n used by `npm start`, the end-to-end tests and the benchmark.
 // n8n 2.x needs Node >= 24, so a Node 24 binary comes from the npm registry too. Both live in a cache
 // outside the repository and are reused by every later run on the same machine.
+//
+// Which n8n: 2.41.1 unless the N8N_VERSION environment variable (or `--n8n-version=<v>` on the command
+// line) names another. `1`, `1.x` and `1.123.x` mean the newest 1.123.x that installs here (1.123.81);
+// `2`, `2.x` mean 2.41.1; any exact version is taken as is. Each version has its own cache folder.
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const N8N_VERSION = '2.41.1';
+const DEFAULT_N8N_VERSION = '2.41.1';
+// The 1.x line people still run. Its isolated-vm 7 does not compile on Node 20, so it runs on Node 24 too.
+const N8N_1X_VERSION = '1.123.81';
 const NODE_VERSION = '24.21.0';
+
+const ALIASES = { 1: N8N_1X_VERSION, '1.x': N8N_1X_VERSION, '1.123.x': N8N_1X_VERSION, 2: DEFAULT_N8N_VERSION, '2.x': DEFAULT_N8N_VERSION };
+
+function requestedVersion() {
+	const flag = process.argv.find((arg) => arg.startsWith('--n8n-version='));
+	const asked = (flag ? flag.slice('--n8n-version='.length) : process.env.N8N_VERSION || '').trim();
+	if (!asked) return DEFAULT_N8N_VERSION;
+	const version = ALIASES[asked] ?? asked;
+	if (!/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`N8N_VERSION=${asked}: expected 1.x, 2.x or an exact version such as 1.123.81`);
+	return version;
+}
+
+const N8N_VERSION = requestedVersion();
+const N8N_MAJOR = Number(N8N_VERSION.split('.')[0]);
 
 const cacheRoot =
 	process.env.N8N_RUNTIME_CACHE ||
@@ -72,6 +92,9 @@ function ensureRuntime() {
 		private: true,
 		dependencies: { n8n: N8N_VERSION },
 		allowScripts,
+		// n8n 1.x depends on xlsx from a URL outside the npm registry (unreachable here); the registry's
+		// last xlsx release stands in for it.
+		...(N8N_MAJOR < 2 ? { overrides: { xlsx: '0.18.5' } } : {}),
 	});
 	npmInstall(n8nDir, {
 		PATH: `${path.dirname(nodeBin)}:${process.env.PATH}`,
@@ -84,10 +107,10 @@ function ensureRuntime() {
 }
 
 function runtimePaths() {
-	return { cacheRoot, nodeBin, n8nBin, n8nDir, n8nVersion: N8N_VERSION };
+	return { cacheRoot, nodeBin, n8nBin, n8nDir, n8nVersion: N8N_VERSION, n8nMajor: N8N_MAJOR };
 }
 
-module.exports = { ensureRuntime, runtimePaths };
+module.exports = { ensureRuntime, runtimePaths, N8N_VERSION, N8N_MAJOR, DEFAULT_N8N_VERSION, N8N_1X_VERSION };
 
 if (require.main === module) {
 	const paths = ensureRuntime();

@@ -244,8 +244,10 @@ export class ProviderClient {
 	}
 
 	/**
-	 * A 401 with an expiring token: exactly one request refreshes it (n8n's helper fetches a new token
-	 * on 401 and retries once when status errors are not ignored); the others wait for it and resend.
+	 * A 401 with an expiring token: exactly one request refreshes it; the others wait for it and resend.
+	 * The refreshing request is the only one sent with status errors not ignored: n8n's helper then meets
+	 * the 401, calls the credential's preAuthentication with "expired" set, writes the new token into the
+	 * shared credential object and sends the request once more (n8n-core 1.122.48 and 2.41.1 alike).
 	 */
 	private async afterTokenRefresh(request: ApiRequest, sentAt: number): Promise<RawOutcome> {
 		if (this.tokenRefresh) {
@@ -263,6 +265,15 @@ export class ProviderClient {
 		}
 	}
 
+	/**
+	 * One attempt through n8n's authenticated helper. Every HTTP answer comes back as an answer
+	 * (`returnFullResponse` + `ignoreHttpStatusErrors`), with its status, headers and body, so this class
+	 * classifies it the same way on every n8n; only network faults and credential failures are thrown.
+	 * Read in n8n-core 1.122.48 (n8n 1.123.x) and 2.41.1: both turn `ignoreHttpStatusErrors: true` into
+	 * axios `validateStatus: () => true` and return `{ statusCode, headers, body }`. What they throw
+	 * differs (see interpretThrown), which is why nothing here relies on an HTTP status being thrown,
+	 * except the single token-refreshing request (see afterTokenRefresh).
+	 */
 	private async send(request: ApiRequest, { refreshTokenOn401 = false } = {}): Promise<RawOutcome> {
 		const options: IHttpRequestOptions = {
 			method: request.method,
@@ -273,8 +284,7 @@ export class ProviderClient {
 			json: true,
 			returnFullResponse: true,
 			timeout: this.options.timeoutMs,
-			// For token credentials, a 401 comes back as an answer so the refresh can be shared (see above).
-			ignoreHttpStatusErrors: this.profile.refreshesTokenOn401 === true && !refreshTokenOn401,
+			ignoreHttpStatusErrors: !refreshTokenOn401,
 		};
 		try {
 			const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
@@ -309,10 +319,22 @@ export class ProviderClient {
 		return { status, body: parsed, headers, mayHaveActed: status >= 500 };
 	}
 
-	/** n8n's helper throws for HTTP errors and network faults alike; recover what happened. */
+	/**
+	 * What n8n's helper threw: a network fault, a credential that could not authenticate, or (only for
+	 * the token-refreshing request) an HTTP answer other than 2xx. The helper wraps every one of them in
+	 * a NodeApiError, whose shape differs by version:
+	 * - n8n-workflow 2.41.0 (n8n 2.41.1): `cause` is the axios error, with `response` (status, headers,
+	 *   body) or `code` (ECONNRESET, ...).
+	 * - n8n-workflow 1.120.x (n8n 1.123.x): `cause` is lost (a class field resets it to undefined). What
+	 *   is left is `httpCode`: the HTTP status for an answer, or the axios error code for a network fault
+	 *   (found under `code`), and for an answer with a JSON object body that body in `context.data`.
+	 *   Headers are gone, so a 429 here is retried on backoff instead of its Retry-After.
+	 */
 	private interpretThrown(error: unknown): RawOutcome {
 		const response = findAxiosResponse(error);
 		if (response) return this.interpret(response.status, response.headers ?? {}, response.data);
+		const answered = findWrappedAnswer(error);
+		if (answered) return this.interpret(answered.status, {}, answered.body);
 		const code = findErrorCode(error);
 		if (code === 'MALFORMED_RESPONSE' || error instanceof SyntaxError) {
 			return { headers: {}, networkError: 'MALFORMED_RESPONSE', mayHaveActed: true, status: 200 };
@@ -341,11 +363,21 @@ function findAxiosResponse(error: unknown): AxiosLikeResponse | undefined {
 	return undefined;
 }
 
+/** An HTTP answer known only from a NodeApiError without its cause (n8n 1.x): `httpCode` and `context.data`. */
+function findWrappedAnswer(error: unknown): { status: number; body: unknown } | undefined {
+	if (!error || typeof error !== 'object') return undefined;
+	const { httpCode, context } = error as { httpCode?: unknown; context?: { data?: unknown } };
+	if (typeof httpCode !== 'string' || !/^[1-5]\d\d$/.test(httpCode)) return undefined;
+	return { status: Number(httpCode), body: context?.data };
+}
+
 function findErrorCode(error: unknown): string | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
-		const { code, message } = current as { code?: unknown; message?: unknown };
+		const { code, httpCode, message } = current as { code?: unknown; httpCode?: unknown; message?: unknown };
 		if (typeof code === 'string' && code !== '') return code;
+		// n8n 1.x: a NodeApiError that lost its cause keeps the axios error code as its httpCode.
+		if (typeof httpCode === 'string' && NETWORK_ERROR_CODES.has(httpCode)) return httpCode;
 		if (typeof message === 'string') {
 			if (/socket hang up/i.test(message)) return 'ECONNRESET';
 			if (/timeout of \d+ms exceeded/i.test(message)) return 'ETIMEDOUT';
