@@ -43,6 +43,7 @@ export function isHuskyNotFound(status: number, body: unknown): boolean {
 
 export const huskyCallIdRule: IdRule = {
 	label: 'Call ID',
+	field: 'callId',
 	maxLength: 128,
 	pattern: /^[A-Za-z0-9_-]+$/,
 	patternHint: 'HuskyVoice call IDs look like 550e8400-e29b-41d4-a716-446655440000 or call_abc123.',

@@ -43,6 +43,7 @@ export function isGraphCallNotFound(status: number, body: unknown): boolean {
 
 export const graphCallIdRule: IdRule = {
 	label: 'Call ID',
+	field: 'callId',
 	maxLength: 256,
 	pattern: /^[A-Za-z0-9._:=-]+$/,
 	patternHint: 'Graph call IDs look like 2f1a0c00-8a5e-4b34-9f6a-6d8e11b2a3c4: letters, digits and - . _ : = only.',

@@ -2,8 +2,10 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as call from './actions/call';
+import * as recording from './actions/recording';
 import { router } from './actions/router';
 import * as task from './actions/task';
+import * as transcription from './actions/transcription';
 
 export class StreamVideo implements INodeType {
 	description: INodeTypeDescription = {
@@ -13,7 +15,7 @@ export class StreamVideo implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Delete Stream Video calls (soft or hard) and follow hard-delete tasks',
+		description: 'Delete Stream Video calls (soft or hard), their recordings and transcriptions, and follow hard-delete tasks',
 		defaults: { name: 'Stream Video' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -27,12 +29,16 @@ export class StreamVideo implements INodeType {
 				noDataExpression: true,
 				options: [
 					{ name: 'Call', value: 'call' },
+					{ name: 'Recording', value: 'recording' },
 					{ name: 'Task', value: 'task' },
+					{ name: 'Transcription', value: 'transcription' },
 				],
 				default: 'call',
 			},
 			...call.description,
 			...task.description,
+			...recording.description,
+			...transcription.description,
 		],
 	};
 

@@ -1,9 +1,11 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import type { DeletionAudit } from '../shared/audit';
 import { deletionAudit } from '../shared/audit';
 import { sleepUnlessCancelled } from '../shared/cancellation';
-import type { BatchSession } from '../shared/runner';
+import { lookUpUntilGone, stillReadable, unverifiable, type LookUpResult } from '../shared/erasure';
+import { forEachConcurrently, type BatchSession } from '../shared/runner';
 import { transportOptionsFrom } from '../shared/session';
 import { toIsoTime } from '../shared/time';
 import type { ApiResponse } from '../shared/types';
@@ -15,6 +17,8 @@ const TERMINAL_TASK_STATUSES = new Set(['completed', 'failed']);
 interface WatchedTask {
 	record: DeletionAudit;
 	itemIndex: number;
+	/** Look the call up again once the task completed. */
+	verify: boolean;
 }
 
 /** A Stream task as items report it: status, and ISO times whatever format Stream used. */
@@ -38,14 +42,24 @@ export class StreamSession implements BatchSession {
 	private readonly watched: WatchedTask[] = [];
 	private waitDeadline = 0;
 
-	constructor(readonly api: StreamApi) {}
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		readonly api: StreamApi,
+	) {}
 
 	static async create(ctx: IExecuteFunctions, concurrency: number): Promise<StreamSession> {
-		return new StreamSession(await StreamApi.create(ctx, transportOptionsFrom(ctx, concurrency)));
+		return new StreamSession(ctx, await StreamApi.create(ctx, transportOptionsFrom(ctx, concurrency)));
 	}
 
 	/** A 404 from Stream: an audit item when the user allows it (or a retry found the work done), else an error. */
-	notFound(response: ApiResponse, callId: string, identity: IDataObject, options: IDataObject, itemIndex: number): DeletionAudit {
+	notFound(
+		response: ApiResponse,
+		callId: string,
+		identity: IDataObject,
+		options: IDataObject,
+		itemIndex: number,
+		subject = 'call',
+	): DeletionAudit {
 		const notFound = isStreamNotFound(response.status, response.body);
 		if (notFound && (options.ignoreNotFound === true || response.retriedAfterLostResponse)) {
 			return deletionAudit('streamVideo', callId, 'not_found', response, identity);
@@ -54,41 +68,85 @@ export class StreamSession implements BatchSession {
 		throw client.toNodeError(
 			client.failureFrom(response),
 			itemIndex,
-			{ context: { callId, callType: identity.callType } },
+			{ context: { callId, callType: identity.callType, sessionId: identity.sessionId, filename: identity.filename } },
 			notFound
-				? 'The call does not exist or was already deleted. Turn on "Ignore Not Found" to count it as done.'
+				? `The ${subject} does not exist or was already deleted. Turn on "Ignore Not Found" to count it as done.`
 				: 'Check the call type: it must exist in your Stream app (Dashboard → Video & Audio → Call Types).',
 		);
 	}
 
-	/** Registers a hard-delete task to be watched with all the others of this run. */
-	waitForTask(record: DeletionAudit, itemIndex: number, timeoutSeconds: number): void {
-		const deadline = this.started + Math.max(1, timeoutSeconds) * 1000;
-		this.waitDeadline = Math.max(this.waitDeadline, deadline);
-		this.watched.push({ record, itemIndex });
+	/** GetCall after a delete: Stream answers 404, code 16 "Can't find call" once the call is gone. */
+	async lookUpCall(callType: string, callId: string, itemIndex: number): Promise<LookUpResult> {
+		const response = await this.api.request(
+			{ method: 'GET', path: streamPaths.call(callType, callId), rateLimitKey: 'getCall', context: { callId, callType } },
+			itemIndex,
+			[404],
+		);
+		if (response.status === 404 && isStreamNotFound(response.status, response.body)) return { gone: true };
+		if (response.status === 404)
+			throw this.api.client.toNodeError(this.api.client.failureFrom(response), itemIndex, { context: { callId, callType } });
+		return { gone: false, response };
 	}
 
-	/** Polls every watched task together until all are finished or the run's wait timeout passes. */
-	async finish(): Promise<void> {
+	/** Registers a hard-delete task to be watched with all the others of this run. */
+	waitForTask(record: DeletionAudit, itemIndex: number, timeoutSeconds: number, verify: boolean): void {
+		const deadline = this.started + Math.max(1, timeoutSeconds) * 1000;
+		this.waitDeadline = Math.max(this.waitDeadline, deadline);
+		this.watched.push({ record, itemIndex, verify });
+	}
+
+	/**
+	 * Polls every watched task together until all are finished or the run's wait timeout passes, then
+	 * verifies the calls whose items asked for it. Answers with the items that failed verification.
+	 */
+	async finish(): Promise<Map<number, Error>> {
+		const failures = new Map<number, Error>();
 		let pending = this.watched;
 		while (pending.length > 0) {
-			await this.pollAll(pending);
+			await forEachConcurrently(pending, this.api.client.options.concurrency, async (task) => await this.poll(task));
 			pending = pending.filter(({ record }) => !TERMINAL_TASK_STATUSES.has(String(record.taskStatus)));
 			const left = this.waitDeadline - Date.now();
 			if (pending.length === 0 || left <= 0) break;
 			await sleepUnlessCancelled(Math.min(TASK_POLL_INTERVAL_MS, left), this.api.client.cancelSignal);
-			if (this.api.client.cancelSignal?.aborted) return;
+			if (this.api.client.cancelSignal?.aborted) return failures;
 		}
 		for (const { record } of pending) record.waitTimedOut = true;
+		const toVerify = this.watched.filter((task) => task.verify);
+		await forEachConcurrently(toVerify, this.api.client.options.concurrency, async (task) => {
+			try {
+				Object.assign(task.record, await this.verifyAfterTask(task));
+			} catch (error) {
+				failures.set(task.itemIndex, error as Error);
+			}
+		});
+		return failures;
 	}
 
-	private async pollAll(tasks: WatchedTask[]): Promise<void> {
-		let next = 0;
-		const worker = async () => {
-			while (next < tasks.length) await this.poll(tasks[next++]);
-		};
-		const workers = Math.min(this.api.client.options.concurrency, tasks.length);
-		await Promise.all(Array.from({ length: workers }, worker));
+	/** A hard delete is verified once its task completed and the call is no longer readable. */
+	private async verifyAfterTask({ record, itemIndex }: WatchedTask): Promise<IDataObject> {
+		const callId = String(record.callId);
+		const callType = String(record.callType);
+		const context = { callId, callType, cid: record.cid, taskId: record.taskId };
+		const client = this.api.client;
+		if (record.taskStatus === 'failed') {
+			const error = new NodeApiError(this.ctx.getNode(), { ...context, taskError: record.taskError ?? null } as JsonObject, {
+				message: 'Stream Video: the hard-delete task failed, so the erasure is not complete',
+				description: `Task ${String(record.taskId)} ended as failed${record.taskError ? `: ${JSON.stringify(record.taskError)}` : ''}. Run the hard delete again; if the call is already gone, contact Stream support with the task ID.`,
+				itemIndex,
+			});
+			error.context = { ...error.context, ...context, provider: 'streamVideo', itemIndex };
+			throw error;
+		}
+		if (record.taskStatus !== 'completed') {
+			return unverifiable(
+				record.taskPollError
+					? `The hard-delete task could not be read (${String(record.taskPollError)}), so the erasure was not verified.`
+					: 'The hard-delete task had not finished within Wait Timeout, so the erasure was not verified. Watch the task ID with the Stream Video Trigger.',
+			);
+		}
+		const result = await lookUpUntilGone(client, async () => await this.lookUpCall(callType, callId, itemIndex));
+		if (!result.gone) throw stillReadable(client, result.response, itemIndex, context);
+		return { verified: true, verifiedAt: new Date().toISOString() };
 	}
 
 	private async poll({ record, itemIndex }: WatchedTask): Promise<void> {

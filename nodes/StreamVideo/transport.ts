@@ -37,9 +37,18 @@ export function isStreamNotFound(status: number, body: unknown): boolean {
 	return status === 404 && String(error.code) === '16' && !/call type/i.test(message);
 }
 
+/** A call's stored files: Stream lists and deletes recordings and transcriptions alike. */
+export type CallFileKind = 'recordings' | 'transcriptions';
+
+/** Paths as in Stream's server SDK (GetStream/stream-node src/gen/video/VideoApi.ts). */
 export const streamPaths = {
 	call: (type: string, id: string) => `/api/v2/video/call/${pathSegment(type)}/${pathSegment(id)}`,
 	deleteCall: (type: string, id: string) => `${streamPaths.call(type, id)}/delete`,
+	/** listRecordings / listTranscriptions: every file of the call, no paging. */
+	callFiles: (kind: CallFileKind, type: string, id: string) => `${streamPaths.call(type, id)}/${kind}`,
+	/** deleteRecording / deleteTranscription: one file of one session. */
+	callFile: (kind: CallFileKind, type: string, id: string, session: string, filename: string) =>
+		`${streamPaths.call(type, id)}/${pathSegment(session)}/${kind}/${pathSegment(filename)}`,
 	task: (id: string) => `/api/v2/tasks/${pathSegment(id)}`,
 	queryCalls: () => '/api/v2/video/calls',
 };

@@ -84,7 +84,8 @@ export class StreamVideoTrigger implements INodeType {
 							{ name: 'Completed Only', value: 'completed' },
 							{ name: 'Failed Only', value: 'failed' },
 						],
-						description: 'Which finished tasks start the workflow. Unknown task IDs are always reported once.',
+						description:
+							'Which finished tasks start the workflow. Unknown task IDs, and task IDs Stream refuses to look up, are always reported once.',
 					},
 					{
 						displayName: 'Concurrency',
@@ -154,7 +155,8 @@ export class StreamVideoTrigger implements INodeType {
 			const status = String(result.item.status);
 			// Tasks filtered out by "Emit On" count as handled, so they are not fetched again.
 			emitted.add(taskId);
-			if (status === 'not_found' || emitOn === 'both' || emitOn === status) items.push({ json: result.item });
+			// Unknown and refused task IDs are always reported, once, whatever Emit On says.
+			if (status === 'not_found' || status === 'error' || emitOn === 'both' || emitOn === status) items.push({ json: result.item });
 		}
 		emitted.prune(watched);
 		if (items.length === 0) {
@@ -173,12 +175,20 @@ async function fetchTask(api: StreamApi, taskId: string): Promise<PollResult> {
 			(error: Error) => ({ error }),
 		);
 	if ('error' in outcome) {
-		return isTransientFailure(outcome.error) ? { kind: 'transient', error: outcome.error } : { kind: 'fatal', error: outcome.error };
+		if (isTransientFailure(outcome.error)) return { kind: 'transient', error: outcome.error };
+		// A refused credential (or one that cannot authenticate at all) fails every task alike: fail the poll.
+		const status = (outcome.error as { context?: IDataObject }).context?.httpStatus;
+		if (status === 401 || status === undefined) return { kind: 'fatal', error: outcome.error };
+		// Anything else Stream refuses for this one task ID will not heal: report it once, keep watching the rest.
+		return { kind: 'finished', item: refusedTask(taskId, outcome.error) };
 	}
 	const { response } = outcome;
 	if (response.status === 404) {
 		if (!isStreamNotFound(response.status, response.body)) {
-			return { kind: 'fatal', error: api.client.toNodeError(api.client.failureFrom(response), 0, { context: { taskId } }) };
+			return {
+				kind: 'finished',
+				item: refusedTask(taskId, api.client.toNodeError(api.client.failureFrom(response), 0, { context: { taskId } })),
+			};
 		}
 		return {
 			kind: 'finished',
@@ -188,6 +198,17 @@ async function fetchTask(api: StreamApi, taskId: string): Promise<PollResult> {
 	const task = describeTask(response.body);
 	if (task.status !== 'completed' && task.status !== 'failed') return { kind: 'pending' };
 	return { kind: 'finished', item: { ...task, taskId } };
+}
+
+/** The item for a task ID Stream refuses to look up for good (400, 403, a 404 that is not "task not found"). */
+function refusedTask(taskId: string, error: Error & { context?: IDataObject }): IDataObject {
+	const context = error.context ?? {};
+	return {
+		taskId,
+		status: 'error',
+		finishedAt: null,
+		error: { message: error.message, httpStatus: context.httpStatus ?? null, code: context.code ?? null },
+	};
 }
 
 function pollBudgetMs(ctx: IPollFunctions): number {

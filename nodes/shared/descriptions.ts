@@ -52,3 +52,12 @@ export const maxAttemptsOption: INodeProperties = {
 
 /** Options shared by operations that send one request per item. */
 export const transportOptions: INodeProperties[] = [concurrencyOption, maxAttemptsOption, requestTimeoutOption];
+
+export const verifyOption: INodeProperties = {
+	displayName: 'Verify Erasure',
+	name: 'verify',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to look the call up again after the delete (for a Stream hard delete, after its task completed) and record "verified" only when it is gone. A call still readable fails the item.',
+};

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { cancelSignalOf } from './cancellation';
 import { DEFAULT_CONCURRENCY } from './descriptions';
+import type { ProviderName } from './types';
 
 /** One operation: its parameters and how it handles one item. */
 export interface OperationModule<Session> {
@@ -11,13 +12,31 @@ export interface OperationModule<Session> {
 
 export type OperationMap<Session> = Record<string, Record<string, OperationModule<Session>>>;
 
-/** A session may hold work that completes the batch as a whole (Stream waits for hard-delete tasks). */
+/**
+ * A session may hold work that completes the batch as a whole (Stream waits for hard-delete tasks, then
+ * verifies). It answers with the items that failed in that step, by item index.
+ */
 export interface BatchSession {
-	finish?(): Promise<void>;
+	finish?(): Promise<Map<number, Error> | void>;
 }
 
 /** Fields of an item error worth keeping in the error item, besides the message. */
-const ERROR_CONTEXT_FIELDS = ['provider', 'callId', 'callType', 'taskId', 'httpStatus', 'code', 'requestId', 'attempts'];
+const ERROR_CONTEXT_FIELDS = [
+	'provider',
+	'callId',
+	'callType',
+	'cid',
+	'sessionId',
+	'filename',
+	'taskId',
+	'userId',
+	'callStatus',
+	'httpStatus',
+	'code',
+	'requestId',
+	'attempts',
+	'answer',
+];
 
 /**
  * Runs one operation over all input items with bounded concurrency. Output keeps the input order,
@@ -25,8 +44,9 @@ const ERROR_CONTEXT_FIELDS = ['provider', 'callId', 'callType', 'taskId', 'httpS
  * (or the error output) a failed item becomes an error item in its place; otherwise the first
  * failure stops the node once in-flight items have settled.
  */
-export async function runOperation<Session>(
+export async function runOperation<Session extends object>(
 	ctx: IExecuteFunctions,
+	provider: ProviderName,
 	operations: OperationMap<Session>,
 	createSession: (concurrency: number) => Promise<Session>,
 ): Promise<INodeExecutionData[][]> {
@@ -45,16 +65,19 @@ export async function runOperation<Session>(
 	const cancelSignal = cancelSignalOf(ctx);
 	let stopError: { index: number; error: Error } | undefined;
 
+	const fail = (itemIndex: number, error: Error) => {
+		if (continueOnFail) {
+			results[itemIndex] = errorItem(error, provider);
+			failed.add(itemIndex);
+		} else if (!stopError || itemIndex < stopError.index) {
+			stopError = { index: itemIndex, error: withItemIndex(ctx, error, itemIndex) };
+		}
+	};
 	const runItem = async (itemIndex: number): Promise<void> => {
 		try {
 			results[itemIndex] = await operation.execute.call(ctx, itemIndex, session);
 		} catch (error) {
-			if (continueOnFail) {
-				results[itemIndex] = errorItem(error as Error);
-				failed.add(itemIndex);
-			} else if (!stopError || itemIndex < stopError.index) {
-				stopError = { index: itemIndex, error: withItemIndex(ctx, error as Error, itemIndex) };
-			}
+			fail(itemIndex, error as Error);
 		}
 	};
 
@@ -70,8 +93,11 @@ export async function runOperation<Session>(
 	if (stopError) throw stopError.error;
 	// Stopped by the user: items not yet started are left alone, and n8n discards the run's output.
 	if (cancelSignal?.aborted) throw stoppedError(ctx, next, items.length);
-	await (session as BatchSession).finish?.();
+	const finishFailures = await (session as BatchSession).finish?.();
 	if (cancelSignal?.aborted) throw stoppedError(ctx, next, items.length);
+	for (const [itemIndex, error] of finishFailures ?? []) fail(itemIndex, error);
+	const batchStop = stopError as { error: Error } | undefined;
+	if (batchStop) throw batchStop.error;
 	return [
 		results.flatMap((json, itemIndex) =>
 			failed.has(itemIndex)
@@ -81,6 +107,15 @@ export async function runOperation<Session>(
 					}),
 		),
 	];
+}
+
+/** Runs `work` over `entries` with at most `concurrency` at a time. */
+export async function forEachConcurrently<T>(entries: T[], concurrency: number, work: (entry: T) => Promise<void>): Promise<void> {
+	let next = 0;
+	const worker = async () => {
+		while (next < entries.length) await work(entries[next++]);
+	};
+	await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, worker));
 }
 
 function stoppedError(ctx: IExecuteFunctions, started: number, total: number): NodeOperationError {
@@ -100,8 +135,8 @@ function clampConcurrency(value: unknown): number {
  * answer). Only these two keys, so n8n's error output recognises the item as failed and adds the input
  * item's fields to it.
  */
-function errorItem(error: Error & { description?: string | null; context?: IDataObject }): IDataObject {
-	const details: IDataObject = {};
+function errorItem(error: Error & { description?: string | null; context?: IDataObject }, provider: ProviderName): IDataObject {
+	const details: IDataObject = { provider };
 	if (error.description) details.description = error.description;
 	for (const field of ERROR_CONTEXT_FIELDS) {
 		const value = error.context?.[field];

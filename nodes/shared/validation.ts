@@ -3,6 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 export interface IdRule {
 	label: string;
+	/** The item field the value fills (callId, taskId, …): an invalid value is named there in the error item. */
+	field: string;
 	maxLength: number;
 	pattern: RegExp;
 	patternHint: string;
@@ -13,28 +15,29 @@ export interface IdRule {
  * to a collection path; values that are not strings (an expression returning an object) are errors too.
  */
 export function requireId(node: INode, value: unknown, rule: IdRule, itemIndex: number): string {
+	const invalid = (message: string, description?: string) => {
+		const error = new NodeOperationError(node, message, { itemIndex, description });
+		// The error item names what it was about, even when that value is unusable (`../x`, an object).
+		const named = typeof value === 'string' ? truncate(value.trim()) : value === undefined || value === null ? null : String(value);
+		error.context = { ...error.context, [rule.field]: named };
+		return error;
+	};
 	if (typeof value !== 'string') {
 		const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-		throw new NodeOperationError(node, `${rule.label} must be text, but the expression gave ${got}`, {
-			itemIndex,
-			description: `Map a single text value into ${rule.label}, for example {{ $json.id }}, or convert it with String().`,
-		});
+		throw invalid(
+			`${rule.label} must be text, but the expression gave ${got}`,
+			`Map a single text value into ${rule.label}, for example {{ $json.id }}, or convert it with String().`,
+		);
 	}
 	const id = value.trim();
 	if (id === '') {
-		throw new NodeOperationError(node, `${rule.label} is empty`, {
-			itemIndex,
-			description: `Item ${itemIndex} has no ${rule.label}. Check the field or the expression that fills it.`,
-		});
+		throw invalid(`${rule.label} is empty`, `Item ${itemIndex} has no ${rule.label}. Check the field or the expression that fills it.`);
 	}
 	if (id.length > rule.maxLength) {
-		throw new NodeOperationError(node, `${rule.label} is too long (${id.length} characters, at most ${rule.maxLength})`, { itemIndex });
+		throw invalid(`${rule.label} is too long (${id.length} characters, at most ${rule.maxLength})`);
 	}
 	if (!rule.pattern.test(id)) {
-		throw new NodeOperationError(node, `${rule.label} "${truncate(id)}" contains characters that are not allowed`, {
-			itemIndex,
-			description: rule.patternHint,
-		});
+		throw invalid(`${rule.label} "${truncate(id)}" contains characters that are not allowed`, rule.patternHint);
 	}
 	return id;
 }

@@ -1,5 +1,9 @@
 'use strict';
 // Microsoft identity platform (client-credentials token) and Graph calls API, per api-spec.md section 2.
+// Sources: microsoftgraph/microsoft-graph-docs-contrib api-reference/v1.0/api/call-delete.md (DELETE answers 204, the
+// call then terminates), call-get.md and resources/call.md (states), concepts/errors.md and throttling.md (error envelope,
+// 429 + Retry-After), auth-v2-service.md (client-credentials token); 404 code 8522 "Call not found." from
+// microsoft-graph-comms-samples issues 81/173. A terminated call is answered 404 like an unknown one.
 const crypto = require('node:crypto');
 
 const { uuid } = require('./common');

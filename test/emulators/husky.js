@@ -1,5 +1,7 @@
 'use strict';
-// HuskyVoice REST API and inbound webhook, per api-spec.md section 3.
+// HuskyVoice REST API and inbound webhook. Sources: docs.huskyvoice.ai/api/ pages "Deleting Calls" (DEL), "API Keys"
+// (KEYS), "Cancelling Calls" (CANCEL), "Call Status" (STATUS), "Inbound Webhooks" (HOOKS), "Rate Limits" (RATE).
+// Where no page says, the comment says "[Unstated]" and the choice made.
 
 const NOT_FOUND_DELETE = 'No completed call with that call_id exists for your organization';
 const ALL_SCOPES = ['calls:create', 'calls:read', 'calls:cancel', 'calls:delete'];
@@ -19,7 +21,7 @@ function createHusky() {
 	}
 	reset();
 
-	/** Sliding window per key; rejected requests do not count [Inferred]. */
+	/** RATE: 60 requests per minute per key, sliding window, 429 + Retry-After. [Unstated] whether refused requests count: they do not. */
 	function rateLimit(key) {
 		const now = Date.now();
 		const sent = (state.windows.get(key) ?? []).filter((at) => at > now - state.config.windowMs);
@@ -54,6 +56,11 @@ function createHusky() {
 		};
 	}
 
+	/**
+	 * DEL: only completed calls can be deleted, and the record is removed; 404 NOT_FOUND "No completed call with that
+	 * call_id exists for your organization" for unknown, pending, cancelled and already deleted calls alike;
+	 * success 200 {"data": {"call_id", "deleted": true}}.
+	 */
 	function remove(callId, reply) {
 		const call = state.calls.get(callId);
 		if (!call || call.status !== 'completed') return reply(404, huskyError('NOT_FOUND', NOT_FOUND_DELETE));
@@ -82,6 +89,8 @@ function createHusky() {
 			});
 		}
 		if (ctx.body && ctx.body.__invalidJson) return reply(400, huskyError('VALIDATION_ERROR', 'Body is not valid JSON'));
+		// HOOKS: POST /v1/hooks/{token} {"action": "call.delete", "data": {"call_id"}}; [Unstated] its answers: the REST
+		// delete's answers are used.
 		if (hook) {
 			const body = ctx.body ?? {};
 			if (body.action !== 'call.delete') return reply(400, huskyError('VALIDATION_ERROR', 'action must be "call.delete"'));
@@ -95,18 +104,21 @@ function createHusky() {
 		const route = m[2] ? `${ctx.method} cancel` : ctx.method;
 		scope = { DELETE: 'calls:delete', GET: 'calls:read', 'POST cancel': 'calls:cancel' }[route];
 		if (!scope) return reply(405, huskyError('METHOD_NOT_ALLOWED', 'Method not allowed'));
-		// [Inferred] a key without the scope gets 403 FORBIDDEN
+		// KEYS: keys are scoped (calls:create/read/cancel/delete). [Unstated] the answer to a missing scope: 403 FORBIDDEN.
 		if (!state.keys.get(key).includes(scope)) return reply(403, huskyError('FORBIDDEN', `API key lacks the ${scope} scope`));
 		if (route === 'DELETE') return remove(callId, reply);
 		const call = state.calls.get(callId);
+		// STATUS: GET answers {"data": {..., "status"}}. [Unstated] the answer for an unknown (or deleted) call: 404
+		// NOT_FOUND in the documented error envelope.
 		if (!call) return reply(404, huskyError('NOT_FOUND', 'Call not found'));
 		if (route === 'GET') return reply(200, { data: callBody(call) });
+		// CANCEL: only from queued, repeat-safe, 200 {success, call_id, status: "cancelled", message}; keeps the record.
 		if (call.status === 'queued' || call.status === 'cancelled') {
 			call.status = 'cancelled';
 			call.updated_at = new Date().toISOString();
 			return reply(200, { success: true, call_id: callId, status: 'cancelled', message: 'Call has been successfully cancelled.' });
 		}
-		// [Inferred] cancelling outside `queued` is refused; the docs only say cancel works from queued
+		// [Unstated] the answer to cancelling outside `queued` (CANCEL only says it works from queued): 409 INVALID_STATE.
 		return reply(409, huskyError('INVALID_STATE', `Call cannot be cancelled in status '${call.status}'`));
 	}
 

@@ -29,8 +29,19 @@ const PREFIXES = [
 function seedSandbox(emulator) {
 	const ago = (days) => new Date(Date.now() - days * 86_400_000).toISOString();
 	emulator.stream.seedCalls([
-		...[1, 2, 3, 4, 5].map((n) => ({ type: 'default', id: `demo-${n}`, created_at: ago(41), ended_at: ago(40) })),
-		{ type: 'default', id: 'live-1', created_at: ago(0), ended_at: null },
+		...[1, 2, 3, 4, 5].map((n) => ({
+			type: 'default',
+			id: `demo-${n}`,
+			created_at: ago(41),
+			ended_at: ago(40),
+			members: ['sandbox-user', `guest-${n}`],
+			recordings: [{ session_id: `session-${n}`, filename: `rec_demo-${n}_1.mp4`, end_time: ago(40) }],
+			transcriptions: [{ session_id: `session-${n}`, filename: `transcript_demo-${n}_1.jsonl`, end_time: ago(40) }],
+		})),
+		// Everyone left without ending it: ended_at stays null, and it is not live.
+		{ type: 'default', id: 'left-open-1', created_at: ago(35), ended_at: null, members: ['erase-me'] },
+		{ type: 'default', id: 'erase-me-1', created_at: ago(3), ended_at: ago(3), members: ['erase-me', 'sandbox-user'] },
+		{ type: 'default', id: 'live-1', created_at: ago(0), ended_at: null, participants: ['sandbox-user'] },
 	]);
 	// Finished hard-delete tasks for the "erasure complete" example's trigger.
 	emulator.stream.seedTasks([

@@ -1,5 +1,11 @@
 'use strict';
-// Stream Video server-side API, per shared/docs/api-spec.md section 1.
+// Stream Video server-side API. Sources, cited below by these short names:
+// - SDK: GetStream/stream-node (commit 7288528), src/gen/video/VideoApi.ts (paths), src/gen/models/index.ts (shapes),
+//   src/ApiClient.ts (headers, errors), __tests__/*.test.ts.
+// - SPEC: GetStream/protocol openapi/v2/video-serverside-api.yaml (success codes, x-stream-filter-fields).
+// - DOCS: getstream.io/video/docs/api (gdpr/calls, recording/manage, transcription, querying-calls, rate_limits,
+//   authentication) and getstream.io/chat/docs/react/api_errors_response (error codes and their HTTP status).
+// Where no source says, the comment says "[Unstated]" and the choice made.
 const crypto = require('node:crypto');
 
 const { uuid } = require('./common');
@@ -8,7 +14,6 @@ const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 const BUILTIN_CALL_TYPES = ['default', 'audio_room', 'livestream', 'development'];
 const MORE_INFO = 'https://getstream.io/chat/docs/api_errors_response';
 const DEFAULT_LIMIT_PER_MINUTE = 10_000;
-const ENDPOINTS = ['deleteCall', 'getCall', 'queryCalls', 'getTask', 'getOrCreateCall'];
 
 function errorBody(status, code, message) {
 	return { code, message, StatusCode: status, duration: '0.00ms', more_info: MORE_INFO, details: [] };
@@ -63,10 +68,31 @@ function createStream() {
 				team: input.team ?? '',
 				created_by: { id: input.created_by_user_id ?? 'sandbox-user', role: 'user' },
 				custom: input.custom ?? {},
+				// Members of the call (user ids): what QueryCalls' `members` filter matches (SPEC: members $in).
+				members: input.members ?? [],
+				// People in the call right now: Stream's `ongoing` (DOCS querying-calls: "Calls that are ongoing /
+				// currently have participants"). `ended_at` is set only by mark_ended (DOCS basics/calls "Ending calls").
+				participants: input.participants ?? [],
+				recordings: (input.recordings ?? []).map((file) => callFile(file, true)),
+				transcriptions: (input.transcriptions ?? []).map((file) => callFile(file, false)),
 				hardDeleteFails: input.hardDeleteFails === true,
 				deleted: false,
 			});
 		}
+	}
+
+	/** CallRecording / CallTranscription (SDK models): every field required; times RFC3339 or nanoseconds. */
+	function callFile(file, isRecording) {
+		const end = file.end_time ?? new Date().toISOString();
+		const entry = {
+			session_id: file.session_id ?? 'session-1',
+			filename: file.filename,
+			url: `https://stream-recordings.invalid/${encodeURIComponent(file.filename)}?signed=1`,
+			start_time: file.start_time ?? new Date(Date.parse(end) - 60_000).toISOString(),
+			end_time: end,
+		};
+		if (isRecording) entry.recording_type = file.recording_type ?? 'composite';
+		return entry;
 	}
 
 	function seedTasks(tasks) {
@@ -111,6 +137,18 @@ function createStream() {
 		return body;
 	}
 
+	/** MemberResponse (SDK models): user_id, user, role, custom, created_at, updated_at. */
+	function membersOf(call) {
+		return call.members.map((userId) => ({
+			user_id: userId,
+			user: { id: userId },
+			role: 'user',
+			custom: {},
+			created_at: call.created_at,
+			updated_at: call.created_at,
+		}));
+	}
+
 	function callResponse(call) {
 		return {
 			type: call.type,
@@ -133,6 +171,14 @@ function createStream() {
 			blocked_user_ids: [],
 			ingress: { rtmp: { address: '' } },
 			egress: { broadcasting: false, hls: null, rtmps: [] },
+			// CallSessionResponse (SDK models): who is in the call now.
+			session: {
+				id: 'session-1',
+				participants: call.participants.map((userId) => ({ user: { id: userId }, user_session_id: `${userId}-s`, role: 'user' })),
+				anonymous_participant_count: 0,
+				started_at: call.created_at,
+				ended_at: call.participants.length > 0 ? null : call.ended_at,
+			},
 		};
 	}
 
@@ -204,6 +250,20 @@ function createStream() {
 
 	function route(method, path) {
 		let m;
+		// SDK VideoApi listRecordings / listTranscriptions and deleteRecording / deleteTranscription.
+		if ((m = path.match(/^\/api\/v2\/video\/call\/([^/]+)\/([^/]+)\/(recordings|transcriptions)$/)) && method === 'GET') {
+			return { endpoint: m[3] === 'recordings' ? 'listRecordings' : 'listTranscriptions', kind: m[3], type: decodeURIComponent(m[1]), id: decodeURIComponent(m[2]) };
+		}
+		if ((m = path.match(/^\/api\/v2\/video\/call\/([^/]+)\/([^/]+)\/([^/]+)\/(recordings|transcriptions)\/([^/]+)$/)) && method === 'DELETE') {
+			return {
+				endpoint: m[4] === 'recordings' ? 'deleteRecording' : 'deleteTranscription',
+				kind: m[4],
+				type: decodeURIComponent(m[1]),
+				id: decodeURIComponent(m[2]),
+				session: decodeURIComponent(m[3]),
+				filename: decodeURIComponent(m[5]),
+			};
+		}
 		if (method === 'POST' && path === '/api/v2/video/calls') return { endpoint: 'queryCalls' };
 		if ((m = path.match(/^\/api\/v2\/tasks\/([^/]+)$/)) && method === 'GET') return { endpoint: 'getTask', taskId: decodeURIComponent(m[1]) };
 		if ((m = path.match(/^\/api\/v2\/video\/call\/([^/]+)\/([^/]+)\/delete$/)) && method === 'POST') {
@@ -235,7 +295,7 @@ function createStream() {
 		if (target.endpoint === 'queryCalls') return queryCalls(ctx.body ?? {}, reply);
 
 		const { type, id } = target;
-		const operation = target.endpoint === 'deleteCall' ? 'DeleteCall' : target.endpoint === 'getCall' ? 'GetCall' : 'GetOrCreateCall';
+		const operation = OPERATION_NAMES[target.endpoint];
 		if (!ID_PATTERN.test(type) || !ID_PATTERN.test(id)) {
 			return reply(400, errorBody(400, 4, `${operation} failed with error: "type and id must match ^[A-Za-z0-9_-]{1,64}$"`));
 		}
@@ -244,20 +304,43 @@ function createStream() {
 		}
 		const cid = `${type}:${id}`;
 		const call = state.calls.get(cid);
+		// After a soft or hard delete GetCall fails with code 16 "Can't find call with id" (getstream-go client_test.go
+		// TestDeleteCall); code 16 is HTTP 404 (DOCS api_errors_response).
 		if (!call || call.deleted) {
 			return reply(404, errorBody(404, 16, `${operation} failed with error: "Can't find call with id ${cid}"`));
 		}
 		if (target.endpoint === 'getCall' || target.endpoint === 'getOrCreateCall') {
-			return reply(target.endpoint === 'getCall' ? 200 : 201, { call: callResponse(call), members: [], own_capabilities: [], duration: '0.31ms' });
+			// SPEC: GetCall 200, GetOrCreateCall 201; GetCallResponse {call, members, own_capabilities, duration}.
+			return reply(target.endpoint === 'getCall' ? 200 : 201, { call: callResponse(call), members: membersOf(call), own_capabilities: [], duration: '0.31ms' });
+		}
+		if (target.kind) {
+			const files = call[target.kind];
+			// SPEC: ListRecordings / ListTranscriptions 200 {duration, recordings|transcriptions}, no paging.
+			if (ctx.method === 'GET') return reply(200, { [target.kind]: files.map((file) => ({ ...file })), duration: '0.52ms' });
+			const index = files.findIndex((file) => file.session_id === target.session && file.filename === target.filename);
+			// DOCS recording/manage: "An error will be returned if the recording doesn't exist"; the SDK's test expects
+			// code 16 'DeleteTranscription failed with error: "transcription doesn't exist"' (code 16 = HTTP 404).
+			if (index < 0) {
+				const what = target.kind === 'recordings' ? 'recording' : 'transcription';
+				return reply(404, errorBody(404, 16, `${operation} failed with error: "${what} doesn't exist"`));
+			}
+			files.splice(index, 1);
+			// SPEC: DeleteRecording / DeleteTranscription 200 {duration}.
+			return reply(200, { duration: '1.02ms' });
 		}
 		const hard = ctx.body?.hard === true;
 		if (hard && auth.payload.user_id !== undefined) {
 			return reply(403, errorBody(403, 17, 'DeleteCall failed with error: "hard delete requires server-side authentication"'));
 		}
+		// DOCS gdpr/calls: soft delete makes the call and its data unreachable through the API; hard delete wipes the call
+		// and its members, sessions, recordings and transcriptions (stored on Stream), asynchronously with a task_id.
 		call.deleted = true;
 		call.deletedMode = hard ? 'hard' : 'soft';
+		// SPEC: DeleteCall 201; SDK DeleteCallResponse {duration, call, task_id?}.
 		const body = { call: callResponse(call), duration: '1.23ms' };
 		if (hard) {
+			call.recordings = [];
+			call.transcriptions = [];
 			const taskId = uuid();
 			const createdAt = Date.now();
 			state.tasks.set(taskId, {
@@ -274,7 +357,7 @@ function createStream() {
 	}
 
 	function queryCalls(body, reply) {
-		const limit = body.limit ?? 25; // [Inferred] the default page size is undocumented
+		const limit = body.limit ?? 25; // [Unstated] the default page size; 25 chosen, the node always sends a limit
 		if (typeof limit !== 'number' || limit < 0 || limit > 100) {
 			return reply(400, errorBody(400, 4, 'QueryCalls failed with error: "limit must be between 0 and 100"'));
 		}
@@ -298,7 +381,8 @@ function createStream() {
 		const offset = body.next ? Number(Buffer.from(String(body.next), 'base64').toString('utf8')) || 0 : 0;
 		const page = matches.slice(offset, offset + limit);
 		const response = {
-			calls: page.map((call) => ({ call: callResponse(call), members: [], own_capabilities: [] })),
+			// SDK QueryCallsResponse: {calls: CallStateResponseFields[], next?, prev?, duration}; SPEC: 201.
+			calls: page.map((call) => ({ call: callResponse(call), members: membersOf(call), own_capabilities: [] })),
 			duration: '2.10ms',
 		};
 		if (offset + limit < matches.length) response.next = Buffer.from(String(offset + limit)).toString('base64');
@@ -338,26 +422,42 @@ const DATE_FIELDS = new Set(['created_at', 'updated_at', 'ended_at', 'starts_at'
 const STRING_FIELDS = new Set(['id', 'cid', 'type', 'team', 'created_by_user_id', 'parent_call_cid']);
 const OPERATORS = new Set(['$eq', '$exists', '$gt', '$gte', '$in', '$lt', '$lte', '$contains']);
 
+const OPERATION_NAMES = {
+	deleteCall: 'DeleteCall',
+	getCall: 'GetCall',
+	getOrCreateCall: 'GetOrCreateCall',
+	listRecordings: 'ListRecordings',
+	listTranscriptions: 'ListTranscriptions',
+	deleteRecording: 'DeleteRecording',
+	deleteTranscription: 'DeleteTranscription',
+};
+
 function fieldValue(call, field) {
 	if (field === 'created_by_user_id') return call.created_by.id;
-	if (field === 'ongoing') return call.ended_at === null;
+	// DOCS querying-calls: `ongoing` = the call currently has participants (not "ended_at is null").
+	if (field === 'ongoing') return call.participants.length > 0;
 	if (field === 'backstage') return false;
 	if (field === 'parent_call_cid') return null;
 	if (field.startsWith('custom.')) return call.custom[field.slice(7)];
 	return call[field];
 }
 
-/** Stream's filter_conditions: field conditions, $and / $or, a bare value meaning $eq. */
+/**
+ * Stream's filter_conditions: field conditions, $and / $or, a bare value meaning $eq. Fields and operators as in
+ * SPEC x-stream-filter-fields: `members` takes $in only, `ongoing` and `backstage` $eq only.
+ */
 function evaluate(filter, call) {
 	return Object.entries(filter).every(([key, condition]) => {
 		if (key === '$and') return condition.every((part) => evaluate(part, call));
 		if (key === '$or') return condition.some((part) => evaluate(part, call));
 		const known = DATE_FIELDS.has(key) || STRING_FIELDS.has(key) || key === 'ongoing' || key === 'backstage' || key === 'members' || key.startsWith('custom.');
 		if (!known) throw new Error(`field ${key} is not supported for filtering`);
-		const value = key === 'members' ? [] : fieldValue(call, key);
+		const value = key === 'members' ? call.members : fieldValue(call, key);
 		const ops = condition !== null && typeof condition === 'object' && !Array.isArray(condition) ? condition : { $eq: condition };
 		return Object.entries(ops).every(([op, expected]) => {
 			if (!OPERATORS.has(op)) throw new Error(`operator ${op} is not supported`);
+			if (key === 'members' && op !== '$in') throw new Error(`operator ${op} is not supported for field members`);
+			if ((key === 'ongoing' || key === 'backstage') && op !== '$eq') throw new Error(`operator ${op} is not supported for field ${key}`);
 			const compare = (a, b) => (DATE_FIELDS.has(key) ? Date.parse(a) - Date.parse(b) : a < b ? -1 : a > b ? 1 : 0);
 			switch (op) {
 				case '$exists':
@@ -365,7 +465,7 @@ function evaluate(filter, call) {
 				case '$eq':
 					return DATE_FIELDS.has(key) ? value !== null && compare(value, expected) === 0 : value === expected;
 				case '$in':
-					return key === 'members' ? false : expected.includes(value);
+					return key === 'members' ? value.some((member) => expected.includes(member)) : expected.includes(value);
 				case '$contains':
 					return Array.isArray(value) ? value.includes(expected) : String(value ?? '').includes(expected);
 				default: {

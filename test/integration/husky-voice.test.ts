@@ -34,11 +34,31 @@ describe('HuskyVoice', () => {
 		expect(huskyLog()[0].headers).toMatchObject(expected);
 	});
 
-	test('a pending call cannot be deleted: the error explains the ambiguity and suggests Cancel', async () => {
-		seed([['call_q', 'queued']]);
-		const run = await runNode(bench.store, 'huskyVoice', del(), [{ callId: 'call_q' }], { onError: 'continueRegularOutput' });
-		expect(run.out[0].details).toMatchObject({ callId: 'call_q', httpStatus: 404, code: 'NOT_FOUND' });
-		expect(String((run.out[0].details as IDataObject).description)).toMatch(/pending.*Cancel/);
+	test('a queued call cannot be deleted: the node looks it up and says so, even with Ignore Not Found', async () => {
+		seed([
+			['call_q', 'queued'],
+			['call_p', 'in_progress'],
+		]);
+		const run = await runNode(
+			bench.store,
+			'huskyVoice',
+			del({ options: { ignoreNotFound: true } }),
+			[{ callId: 'call_q' }, { callId: 'call_p' }],
+			{
+				onError: 'continueRegularOutput',
+			},
+		);
+		expect(run.out[0].error).toMatch(/call_q is queued, not completed/);
+		expect(run.out[0].details).toMatchObject({
+			provider: 'huskyVoice',
+			callId: 'call_q',
+			httpStatus: 404,
+			code: 'NOT_FOUND',
+			callStatus: 'queued',
+		});
+		expect(String((run.out[0].details as IDataObject).description)).toMatch(/Cancel it/);
+		expect(run.out[1].error).toMatch(/call_p is in_progress/);
+		expect(String((run.out[1].details as IDataObject).description)).toMatch(/once it has completed/);
 	});
 
 	test('the inbound webhook deletes, and its token never appears in outputs or errors', async () => {

@@ -1,17 +1,34 @@
 import { buildFilterConditions } from '../../nodes/StreamVideo/actions/call/getMany.operation';
 
-const parse = (raw: string) => JSON.parse(raw);
+const parse = {
+	raw: (raw: string) => JSON.parse(raw),
+	userId: (value: string) => {
+		if (!/^[@\w-]+$/.test(value.trim())) throw new Error(`bad user id ${value}`);
+		return value.trim();
+	},
+};
 
 describe('Stream Get Many filters', () => {
-	test('with no filters, live calls are still excluded', () => {
-		expect(buildFilterConditions({}, parse)).toEqual({ ended_at: { $exists: true } });
+	test('with no filters, only calls with people in them now are excluded (a call left without ending is found)', () => {
+		expect(buildFilterConditions({}, parse)).toEqual({ ongoing: { $eq: false } });
+	});
+
+	test("one person's calls: members $in and creator, from a comma- or newline-separated list", () => {
+		expect(buildFilterConditions({ memberIds: 'john-doe,\n jane@x ,john-doe', createdByUserId: ' john-doe ' }, parse)).toEqual({
+			$and: [
+				{ ongoing: { $eq: false } },
+				{ members: { $in: ['john-doe', 'jane@x'] } },
+				{ created_by_user_id: { $eq: 'john-doe' } },
+			],
+		});
+		expect(() => buildFilterConditions({ memberIds: 'ok, ../x' }, parse)).toThrow(/bad user id/);
 	});
 
 	test('"ended more than 30 days ago" of one type becomes RFC3339 bounds joined with $and', () => {
 		expect(buildFilterConditions({ endedBefore: '2026-10-23T00:00:00Z', callType: ' default ' }, parse)).toEqual({
 			$and: [
 				{ ended_at: { $lt: '2026-10-23T00:00:00.000Z' } },
-				{ ended_at: { $exists: true } },
+				{ ongoing: { $eq: false } },
 				{ type: { $eq: 'default' } },
 			],
 		});

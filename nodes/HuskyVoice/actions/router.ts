@@ -9,5 +9,5 @@ const operations: OperationMap<HuskySession> = {
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await runOperation(this, operations, async (concurrency) => await HuskySession.create(this, concurrency));
+	return await runOperation(this, 'huskyVoice', operations, async (concurrency) => await HuskySession.create(this, concurrency));
 }

@@ -9,5 +9,5 @@ const operations: OperationMap<GraphSession> = {
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await runOperation(this, operations, async (concurrency) => await GraphSession.create(this, concurrency));
+	return await runOperation(this, 'microsoftGraph', operations, async (concurrency) => await GraphSession.create(this, concurrency));
 }

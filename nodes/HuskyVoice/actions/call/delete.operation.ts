@@ -1,15 +1,31 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { deletionAudit } from '../../../shared/audit';
-import { dryRunOption, ignoreNotFoundOption } from '../../../shared/descriptions';
+import { dryRunOption, ignoreNotFoundOption, verifyOption } from '../../../shared/descriptions';
+import { unconfirmedDeletion, unverifiable, verifyGone } from '../../../shared/erasure';
+import { ProviderRequestFailure } from '../../../shared/transport';
+import type { ApiResponse } from '../../../shared/types';
 import { requireId } from '../../../shared/validation';
 import { callIdField, huskyTransportOptions } from '../../descriptions';
 import type { HuskySession } from '../../transport';
 import { huskyCallIdRule, huskyPaths, isHuskyNotFound } from '../../transport';
 
 const NOT_FOUND_ADVICE =
-	'HuskyVoice has no COMPLETED call with this ID: it may still be pending or in progress (use Cancel for a pending call), cancelled, already deleted, or unknown. Turn on "Ignore Not Found" to count it as done.';
+	'HuskyVoice has no COMPLETED call with this ID: it may still be pending or in progress (use Cancel for a pending call), cancelled, already deleted, or unknown. The webhook cannot look calls up to tell which; use API Key authentication for that. Turn on "Ignore Not Found" to count it as done.';
+const GONE_ADVICE =
+	'HuskyVoice does not know this call: it was already erased, or never existed. Turn on "Ignore Not Found" to count it as done.';
+const WEBHOOK_NOT_FOUND_NOTE =
+	'HuskyVoice answered NOT_FOUND. The webhook cannot look calls up, so this may also be a call that is not completed yet.';
+const NOT_COMPLETED_ADVICE: Record<string, string> = {
+	queued: 'The call is still queued. Cancel it (Cancel keeps the record), or run the erasure again once it has completed.',
+	initiated: 'The call is in progress. Run the erasure again once it has completed.',
+	ringing: 'The call is in progress. Run the erasure again once it has completed.',
+	in_progress: 'The call is in progress. Run the erasure again once it has completed.',
+	cancelled: 'HuskyVoice deletes only completed calls, and a cancelled call keeps its record. Ask HuskyVoice support to erase it.',
+	failed: 'HuskyVoice deletes only completed calls, and a failed call keeps its record. Ask HuskyVoice support to erase it.',
+	default: 'HuskyVoice deletes only completed calls. Run the erasure again once the call has completed, or ask HuskyVoice support.',
+};
 
 const properties: INodeProperties[] = [
 	{
@@ -26,7 +42,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		options: [dryRunOption, ignoreNotFoundOption, ...huskyTransportOptions],
+		options: [dryRunOption, ignoreNotFoundOption, verifyOption, ...huskyTransportOptions],
 	},
 ];
 
@@ -40,10 +56,20 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 
 	if (options.dryRun === true) {
 		if (session.viaWebhook) {
-			throw new NodeOperationError(this.getNode(), 'Dry run needs API key authentication', {
-				itemIndex,
-				description: 'A dry run looks the call up, and the inbound webhook can only delete. Switch Authentication to API Key for dry runs.',
-			});
+			// Nothing is sent: the webhook can only delete, and a dry run must never be what breaks a run.
+			const requestedAt = new Date().toISOString();
+			return {
+				provider: 'huskyVoice',
+				callId,
+				deleted: false,
+				outcome: 'dry_run',
+				httpStatus: null,
+				requestedAt,
+				completedAt: requestedAt,
+				via,
+				wouldDelete: null,
+				note: WEBHOOK_CANNOT_LOOK_UP,
+			};
 		}
 		const response = await session.request({ method: 'GET', path: huskyPaths.call(callId), context }, itemIndex, [404]);
 		if (response.status === 404) return notFound(session, response, callId, options, itemIndex, via);
@@ -63,26 +89,92 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 				[404],
 			)
 		: await session.request({ method: 'DELETE', path: huskyPaths.call(callId), context }, itemIndex, [404]);
-	if (response.status === 404) return notFound(session, response, callId, options, itemIndex, via);
-	return deletionAudit('huskyVoice', callId, 'deleted', response, { via });
+	if (response.status === 404) {
+		const record = await notFound(session, response, callId, options, itemIndex, via);
+		if (options.verify === true) Object.assign(record, session.viaWebhook ? unverifiable(WEBHOOK_CANNOT_LOOK_UP) : verifiedNow());
+		return record;
+	}
+
+	// The documented success: 200 {"data": {"call_id": "<id>", "deleted": true}} (docs.huskyvoice.ai, Deleting Calls).
+	const data = (response.body.data ?? {}) as IDataObject;
+	const unconfirmed =
+		response.status !== 200
+			? `HTTP ${response.status} instead of 200`
+			: data.deleted !== true
+				? `"deleted" is ${JSON.stringify(data.deleted ?? null)}, not true`
+				: data.call_id !== callId
+					? `the answer is about call ${JSON.stringify(data.call_id ?? null)}`
+					: undefined;
+	if (unconfirmed) throw unconfirmedDeletion(session.client, response, itemIndex, context, unconfirmed);
+
+	const record = deletionAudit('huskyVoice', callId, 'deleted', response, { via });
+	if (options.verify === true) {
+		Object.assign(
+			record,
+			session.viaWebhook
+				? unverifiable(WEBHOOK_CANNOT_LOOK_UP)
+				: await verifyGone(session.client, itemIndex, context, async () => {
+						const lookedUp = await lookUp(session, callId, itemIndex);
+						return lookedUp.status === 404 ? { gone: true } : { gone: false, response: lookedUp };
+					}),
+		);
+	}
+	return record;
 }
 
-function notFound(
+const WEBHOOK_CANNOT_LOOK_UP =
+	'The inbound webhook can only delete, so the call could not be looked up. Use API Key authentication to dry-run or verify.';
+
+const verifiedNow = () => ({ verified: true, verifiedAt: new Date().toISOString() });
+
+/** GET /v1/calls/{id}: 404 once the record is gone (a delete removes it; a cancel keeps it). */
+async function lookUp(session: HuskySession, callId: string, itemIndex: number): Promise<ApiResponse> {
+	return await session.request({ method: 'GET', path: huskyPaths.call(callId), context: { callId } }, itemIndex, [404]);
+}
+
+/**
+ * HuskyVoice answers a delete with 404 NOT_FOUND both for "no such call" and for a call that is not
+ * completed (docs.huskyvoice.ai, Deleting Calls). With an API key the call is looked up to tell them apart:
+ * gone is "not_found" (already erased), anything else is an error saying what to do.
+ */
+async function notFound(
 	session: HuskySession,
-	response: Awaited<ReturnType<HuskySession['request']>>,
+	response: ApiResponse,
 	callId: string,
 	options: IDataObject,
 	itemIndex: number,
 	via: string,
-): IDataObject {
+): Promise<IDataObject> {
 	const notFoundAnswer = isHuskyNotFound(response.status, response.body);
-	if (notFoundAnswer && (options.ignoreNotFound === true || response.retriedAfterLostResponse)) {
+	const fail = (advice?: string) =>
+		session.client.toNodeError(session.client.failureFrom(response), itemIndex, { context: { callId } }, advice);
+	if (!notFoundAnswer) throw fail();
+	if (session.viaWebhook) {
+		if (options.ignoreNotFound === true || response.retriedAfterLostResponse) {
+			return deletionAudit('huskyVoice', callId, 'not_found', response, { via, note: WEBHOOK_NOT_FOUND_NOTE });
+		}
+		throw fail(NOT_FOUND_ADVICE);
+	}
+	const lookedUp = await lookUp(session, callId, itemIndex);
+	if (lookedUp.status !== 404) {
+		const status = String(((lookedUp.body.data ?? {}) as IDataObject).status ?? 'unknown');
+		// The provider's own code (NOT_FOUND) stays; the message says what the look-up found.
+		const failure = new ProviderRequestFailure(
+			response.status,
+			session.client.failureFrom(response).code,
+			`Call ${callId} is ${status}, not completed, so it cannot be erased yet`,
+			response.requestId,
+			response.attempts,
+		);
+		throw session.client.toNodeError(
+			failure,
+			itemIndex,
+			{ context: { callId, callStatus: status } },
+			NOT_COMPLETED_ADVICE[status] ?? NOT_COMPLETED_ADVICE.default,
+		);
+	}
+	if (options.ignoreNotFound === true || response.retriedAfterLostResponse) {
 		return deletionAudit('huskyVoice', callId, 'not_found', response, { via });
 	}
-	throw session.client.toNodeError(
-		session.client.failureFrom(response),
-		itemIndex,
-		{ context: { callId } },
-		notFoundAnswer ? NOT_FOUND_ADVICE : undefined,
-	);
+	throw fail(GONE_ADVICE);
 }

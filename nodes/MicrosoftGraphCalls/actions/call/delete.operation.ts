@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { deletionAudit } from '../../../shared/audit';
-import { dryRunOption, ignoreNotFoundOption, transportOptions } from '../../../shared/descriptions';
+import { dryRunOption, ignoreNotFoundOption, transportOptions, verifyOption } from '../../../shared/descriptions';
+import { unconfirmedDeletion, verifyGone } from '../../../shared/erasure';
 import { requireId } from '../../../shared/validation';
 import { apiVersionOption, callIdField } from '../../descriptions';
 import type { GraphSession } from '../../transport';
@@ -23,7 +24,17 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		options: [apiVersionOption, dryRunOption, ignoreNotFoundOption, ...transportOptions],
+		options: [
+			apiVersionOption,
+			dryRunOption,
+			ignoreNotFoundOption,
+			{
+				...verifyOption,
+				description:
+					'Whether to look the call up again after the hang-up and record "verified" only when Graph no longer knows it as an active call. A call still active fails the item.',
+			},
+			...transportOptions,
+		],
 	},
 ];
 
@@ -41,7 +52,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 	if (response.status === 404) {
 		const notFound = isGraphCallNotFound(response.status, response.body);
 		if (notFound && (options.ignoreNotFound === true || response.retriedAfterLostResponse)) {
-			return deletionAudit('microsoftGraph', callId, 'not_found', response, { apiVersion, hungUp: false });
+			// Graph's 404 8522/9997 is itself the look-up: no active call by this ID.
+			const verified = options.verify === true ? { verified: true, verifiedAt: new Date().toISOString() } : {};
+			return deletionAudit('microsoftGraph', callId, 'not_found', response, { apiVersion, hungUp: false, ...verified });
 		}
 		throw session.client.toNodeError(
 			session.client.failureFrom(response),
@@ -60,9 +73,25 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 			direction: response.body.direction,
 		});
 	}
-	return deletionAudit('microsoftGraph', callId, 'deleted', response, {
+	// DELETE /communications/calls/{id} answers 204 No Content (learn.microsoft.com/graph/api/call-delete).
+	if (response.status !== 204)
+		throw unconfirmedDeletion(session.client, response, itemIndex, context, `HTTP ${response.status} instead of 204`);
+	const record = deletionAudit('microsoftGraph', callId, 'deleted', response, {
 		apiVersion,
 		hungUp: true,
 		clientRequestId: response.headers['client-request-id'],
 	});
+	if (options.verify === true) {
+		Object.assign(
+			record,
+			await verifyGone(session.client, itemIndex, context, async () => {
+				const lookedUp = await session.request({ method: 'GET', path, context }, itemIndex, [404]);
+				// Gone: 404 "Call not found." (8522/9997), or the call reads as terminated (call resource states, Graph docs).
+				if (isGraphCallNotFound(lookedUp.status, lookedUp.body) || lookedUp.body.state === 'terminated') return { gone: true };
+				if (lookedUp.status === 404) throw session.client.toNodeError(session.client.failureFrom(lookedUp), itemIndex, { context });
+				return { gone: false, response: lookedUp };
+			}),
+		);
+	}
+	return record;
 }

@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { deletionAudit } from '../../../shared/audit';
-import { dryRunOption, ignoreNotFoundOption, transportOptions } from '../../../shared/descriptions';
+import { dryRunOption, ignoreNotFoundOption, transportOptions, verifyOption } from '../../../shared/descriptions';
+import { unconfirmedDeletion, unverifiable, verifyGone } from '../../../shared/erasure';
 import { requireId } from '../../../shared/validation';
 import { callIdField, callIdRule, callTypeField, callTypeRule } from '../../descriptions';
 import type { StreamSession } from '../../session';
@@ -31,7 +32,7 @@ const properties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'Hard delete is irreversible: the call, its sessions, recordings and transcriptions are erased and cannot be recovered. Stream erases asynchronously; the item carries the task ID, and "Wait for Completion" waits for the result.',
+			'Hard delete is irreversible: the call, its sessions, and the recordings and transcriptions stored on Stream are erased and cannot be recovered. Files your app writes to its own external storage (your S3, GCS or Azure bucket) are NOT erased by Stream: delete them there. Stream erases asynchronously; the item carries the task ID, and "Wait for Completion" waits for the result.',
 		name: 'hardDeleteNotice',
 		type: 'notice',
 		default: '',
@@ -46,6 +47,7 @@ const properties: INodeProperties[] = [
 		options: [
 			dryRunOption,
 			ignoreNotFoundOption,
+			verifyOption,
 			{
 				displayName: 'Wait for Completion',
 				name: 'waitForCompletion',
@@ -106,25 +108,64 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 		itemIndex,
 		[404],
 	);
-	if (response.status === 404) return session.notFound(response, callId, identity, options, itemIndex);
+	if (response.status === 404) {
+		const record = session.notFound(response, callId, identity, options, itemIndex);
+		// Stream does not document whether a hard delete can follow a soft delete, so "not found" proves no erasure.
+		if (options.verify === true) Object.assign(record, unverifiable(NOT_FOUND_UNVERIFIED));
+		return record;
+	}
+
+	// DeleteCall answers 201 with `call`, and `task_id` for a hard delete (stream-node DeleteCallResponse).
+	const deletedCall = response.body.call as IDataObject | undefined;
+	const taskId = response.body.task_id;
+	const unconfirmed =
+		response.status !== 201
+			? `HTTP ${response.status} instead of 201`
+			: typeof deletedCall !== 'object' || deletedCall === null
+				? 'no call in the answer'
+				: deletedCall.cid !== undefined && deletedCall.cid !== cid
+					? `the answer is about ${String(deletedCall.cid)}`
+					: hard && (typeof taskId !== 'string' || taskId === '')
+						? 'no task_id for the hard delete'
+						: undefined;
+	if (unconfirmed) throw unconfirmedDeletion(session.api.client, response, itemIndex, { ...context, cid }, unconfirmed);
 
 	const record = deletionAudit('streamVideo', callId, 'deleted', response, identity);
-	const taskId = response.body.task_id;
-	if (hard && typeof taskId === 'string') {
-		record.taskId = taskId;
+	if (hard) {
+		record.taskId = taskId as string;
 		record.taskStatus = 'pending';
-		if (options.waitForCompletion === true) session.waitForTask(record, itemIndex, Number(options.waitTimeout ?? 60));
+		// Verifying a hard delete means waiting for its task: the erasure is done only when the task completed.
+		if (options.waitForCompletion === true || options.verify === true) {
+			session.waitForTask(record, itemIndex, Number(options.waitTimeout ?? 60), options.verify === true);
+		}
+	} else if (options.verify === true) {
+		Object.assign(
+			record,
+			await verifyGone(
+				session.api.client,
+				itemIndex,
+				{ ...context, cid },
+				async () => await session.lookUpCall(callType, callId, itemIndex),
+			),
+		);
 	}
 	return record;
 }
 
+const NOT_FOUND_UNVERIFIED =
+	'Stream does not know this call: it was deleted before. If that was a soft delete, Stream may still hold its data; Stream does not document whether a hard delete can follow a soft delete.';
+
 /** The parts of a call worth keeping in an audit record. */
 export function summarizeCall(call: IDataObject): IDataObject {
+	const session = (call.session ?? {}) as IDataObject;
+	const participants = Array.isArray(session.participants) ? session.participants.length : 0;
+	const anonymous = Number(session.anonymous_participant_count ?? 0);
 	return {
 		cid: call.cid,
 		createdAt: call.created_at,
 		endedAt: call.ended_at ?? null,
-		live: call.ended_at === null || call.ended_at === undefined,
+		// Stream's "ongoing": people are in the call right now. A call everyone left without ending it is not live.
+		live: participants + anonymous > 0,
 		createdBy: (call.created_by as IDataObject | undefined)?.id,
 	};
 }

@@ -2,6 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, jsonParse, updateDisplayOptions } from 'n8n-workflow';
 
 import { transportOptions } from '../../../shared/descriptions';
+import { parseIdList, requireId } from '../../../shared/validation';
+import { userIdRule } from '../../descriptions';
 import type { StreamSession } from '../../session';
 import { streamPaths } from '../../transport';
 
@@ -52,6 +54,14 @@ const properties: INodeProperties[] = [
 				default: '',
 			},
 			{
+				displayName: 'Created By User ID',
+				name: 'createdByUserId',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. john-doe',
+				description: 'Only calls this Stream user created',
+			},
+			{
 				displayName: 'Ended After',
 				name: 'endedAfter',
 				type: 'dateTime',
@@ -69,7 +79,18 @@ const properties: INodeProperties[] = [
 				name: 'includeLive',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to include calls that have not ended. Off by default, so a cleanup never touches a live call.',
+				description:
+					'Whether to include calls with people in them right now (Stream\'s "ongoing"). Off by default, so a cleanup never touches a call in progress. A call everyone left without ending it is not live and is always found.',
+			},
+			{
+				displayName: 'Member User IDs',
+				name: 'memberIds',
+				type: 'string',
+				typeOptions: { rows: 2 },
+				default: '',
+				placeholder: 'e.g. john-doe, jane-roe',
+				description:
+					'Only calls that have any of these Stream users as a member, separated by commas or new lines. Use it to find everything one person took part in, for an erasure request.',
 			},
 			{
 				displayName: 'More Conditions (JSON)',
@@ -107,8 +128,19 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['getMany'] } }, properties);
 
-/** Builds Stream's filter_conditions from the UI filters; live calls are excluded unless asked for. */
-export function buildFilterConditions(filters: IDataObject, parseRaw: (raw: string) => IDataObject): IDataObject {
+interface FilterParsers {
+	/** Parses More Conditions (JSON). */
+	raw(raw: string): IDataObject;
+	/** Checks one user ID; throws for an invalid one. */
+	userId(value: string): string;
+}
+
+/**
+ * Builds Stream's filter_conditions from the UI filters. Ongoing calls (people in them now) are excluded
+ * unless asked for. Field names and operators as in Stream's QueryCalls spec (GetStream/protocol
+ * video-serverside-api.yaml, x-stream-filter-fields: `members` takes $in only, `ongoing` $eq only).
+ */
+export function buildFilterConditions(filters: IDataObject, parse: FilterParsers): IDataObject {
 	const conditions: IDataObject[] = [];
 	const range = (field: string, after: unknown, before: unknown) => {
 		const condition: IDataObject = {};
@@ -118,12 +150,17 @@ export function buildFilterConditions(filters: IDataObject, parseRaw: (raw: stri
 	};
 	range('created_at', filters.createdAfter, filters.createdBefore);
 	range('ended_at', filters.endedAfter, filters.endedBefore);
-	if (filters.includeLive !== true) conditions.push({ ended_at: { $exists: true } });
+	if (filters.includeLive !== true) conditions.push({ ongoing: { $eq: false } });
 	if (typeof filters.callType === 'string' && filters.callType.trim() !== '') {
 		conditions.push({ type: { $eq: filters.callType.trim() } });
 	}
+	const members = parseIdList(filters.memberIds ?? '').map(parse.userId);
+	if (members.length > 0) conditions.push({ members: { $in: members } });
+	if (typeof filters.createdByUserId === 'string' && filters.createdByUserId.trim() !== '') {
+		conditions.push({ created_by_user_id: { $eq: parse.userId(filters.createdByUserId) } });
+	}
 	const raw = filters.filterConditions;
-	const extra = typeof raw === 'string' ? (raw.trim() === '' ? {} : parseRaw(raw)) : ((raw ?? {}) as IDataObject);
+	const extra = typeof raw === 'string' ? (raw.trim() === '' ? {} : parse.raw(raw)) : ((raw ?? {}) as IDataObject);
 	if (Object.keys(extra).length > 0) conditions.push(extra);
 	if (conditions.length === 0) return {};
 	return conditions.length === 1 ? conditions[0] : { $and: conditions };
@@ -135,14 +172,17 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const [sortField, sortDirection] = String(options.sort ?? 'created_at:1').split(':');
-	const filterConditions = buildFilterConditions(filters, (raw) => {
-		const parsed = jsonParse<IDataObject>(raw, {
-			errorMessage: 'More Conditions (JSON) is not valid JSON',
-		});
-		if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-			throw new NodeOperationError(this.getNode(), 'More Conditions (JSON) must be a JSON object', { itemIndex });
-		}
-		return parsed;
+	const filterConditions = buildFilterConditions(filters, {
+		raw: (raw) => {
+			const parsed = jsonParse<IDataObject>(raw, {
+				errorMessage: 'More Conditions (JSON) is not valid JSON',
+			});
+			if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+				throw new NodeOperationError(this.getNode(), 'More Conditions (JSON) must be a JSON object', { itemIndex });
+			}
+			return parsed;
+		},
+		userId: (value) => requireId(this.getNode(), value, userIdRule, itemIndex),
 	});
 
 	const calls: IDataObject[] = [];

@@ -1,0 +1,4 @@
+import { deleteFileOperation, recordingFiles } from '../../callFiles';
+
+/** Delete a Recording: one file of one session, with an audit record. */
+export const { description, execute } = deleteFileOperation(recordingFiles);

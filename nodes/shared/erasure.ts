@@ -1,0 +1,94 @@
+import type { IDataObject, NodeApiError } from 'n8n-workflow';
+
+import { sleepUnlessCancelled } from './cancellation';
+import { ProviderRequestFailure, type ProviderClient } from './transport';
+import type { ApiResponse } from './types';
+
+/**
+ * Look-ups after a delete before the item counts as still readable. Providers are eventually consistent:
+ * Stream's own SDK tests retry GetCall for up to 5 s after a delete (GetStream/stream-node __tests__/call.test.ts).
+ */
+const VERIFY_LOOKUPS = 5;
+const VERIFY_INTERVAL_MS = 1000;
+const ANSWER_SUMMARY_CHARS = 400;
+
+/** What a look-up after the delete found. */
+export type LookUpResult = { gone: true } | { gone: false; response: ApiResponse };
+
+/** How an erasure was verified, as the audit record reports it. */
+export type Verification = { verified: true; verifiedAt: string } | { verified: null; verificationNote: string };
+
+/** A short summary of a provider's answer for an error item: enough to see what came back. */
+export function summarizeAnswer(body: unknown): string {
+	const text = body === undefined || body === null || body === '' ? '(empty body)' : JSON.stringify(body);
+	return text.length > ANSWER_SUMMARY_CHARS ? `${text.slice(0, ANSWER_SUMMARY_CHARS)}…` : text;
+}
+
+/**
+ * The item error for a success status whose answer does not confirm the deletion. Never retried: the
+ * provider may or may not have acted, so the user looks first.
+ */
+export function unconfirmedDeletion(
+	client: ProviderClient,
+	response: ApiResponse,
+	itemIndex: number,
+	context: IDataObject,
+	what: string,
+): NodeApiError {
+	const failure = new ProviderRequestFailure(
+		response.status,
+		'UNCONFIRMED',
+		`The answer did not confirm the deletion (${what})`,
+		response.requestId,
+		response.attempts,
+	);
+	return client.toNodeError(
+		failure,
+		itemIndex,
+		{ context: { ...context, answer: summarizeAnswer(response.body) } },
+		'Nothing was recorded as erased. Look the item up (Get, or Dry Run) to see whether it still exists before running the delete again.',
+	);
+}
+
+/** Looks the item up until it is gone, or until the provider has had time to catch up with the delete. */
+export async function lookUpUntilGone(client: ProviderClient, lookUp: () => Promise<LookUpResult>): Promise<LookUpResult> {
+	let result = await lookUp();
+	for (let lookUps = 1; !result.gone && lookUps < VERIFY_LOOKUPS && !client.cancelSignal?.aborted; lookUps++) {
+		await sleepUnlessCancelled(VERIFY_INTERVAL_MS, client.cancelSignal);
+		result = await lookUp();
+	}
+	return result;
+}
+
+/** Verifies an erasure: gone gives `verified: true`; still readable is an item error. */
+export async function verifyGone(
+	client: ProviderClient,
+	itemIndex: number,
+	context: IDataObject,
+	lookUp: () => Promise<LookUpResult>,
+): Promise<Verification> {
+	const result = await lookUpUntilGone(client, lookUp);
+	if (result.gone) return { verified: true, verifiedAt: new Date().toISOString() };
+	throw stillReadable(client, result.response, itemIndex, context);
+}
+
+export function stillReadable(client: ProviderClient, response: ApiResponse, itemIndex: number, context: IDataObject): NodeApiError {
+	const failure = new ProviderRequestFailure(
+		response.status,
+		'STILL_READABLE',
+		'Still readable after deletion',
+		response.requestId,
+		response.attempts,
+	);
+	return client.toNodeError(
+		failure,
+		itemIndex,
+		{ context: { ...context, answer: summarizeAnswer(response.body) } },
+		`The delete was answered, but a look-up ${VERIFY_LOOKUPS} times over ${VERIFY_LOOKUPS - 1} seconds still found it. Do not record it as erased; run the delete again, and contact the provider's support if it stays.`,
+	);
+}
+
+/** For items whose credential cannot look calls up: nothing is claimed, and the record says why. */
+export function unverifiable(note: string): Verification {
+	return { verified: null, verificationNote: note };
+}
