@@ -120,8 +120,9 @@ async function startN8n(options = {}) {
 			if (exited) throw new Error(`n8n exited during start:\n${logs.slice(-3000)}`);
 			if (Date.now() - started > 180_000) throw new Error(`n8n did not become ready:\n${logs.slice(-3000)}`);
 			try {
+				// n8n 1.x reports ready once its database is migrated, a moment before its REST routes exist.
 				const ready = await call('GET', `${baseUrl}/healthz/readiness`);
-				if (ready.status === 200) return Date.now() - started;
+				if (ready.status === 200 && (await call('GET', `${baseUrl}/rest/settings`)).status === 200) return Date.now() - started;
 			} catch {
 				// not listening yet
 			}
@@ -156,8 +157,14 @@ async function startN8n(options = {}) {
 		if (!apiKey) throw new Error(`could not create an API key: ${JSON.stringify(created.body)}`);
 	}
 
-	await login();
-	await createApiKey();
+	try {
+		await login();
+		await createApiKey();
+	} catch (error) {
+		// Leave no n8n running behind a failed start.
+		await stop();
+		throw error;
+	}
 
 	const api = async (method, route, body) => {
 		const response = await call(method, `${baseUrl}/api/v1${route}`, { body, headers: { 'X-N8N-API-KEY': apiKey } });
@@ -205,7 +212,14 @@ async function startN8n(options = {}) {
 		logs: () => logs,
 		api,
 		rest,
-		createCredential: async (name, type, data) => (await api('POST', '/credentials', { name, type, data })).id,
+		// Through the editor's endpoint, as a user creates one: n8n 1.x's public API rejects these credential
+		// types with a schema error ("requires property allowedDomains"), for lack of a field n8n itself adds.
+		async createCredential(name, type, data) {
+			const created = await rest('POST', '/credentials', { name, type, data });
+			const id = created.body?.data?.id;
+			if (created.status !== 200 || !id) throw new Error(`could not create the ${type} credential: ${JSON.stringify(created.body)}`);
+			return id;
+		},
 		async createWorkflow(workflow) {
 			const { id } = await api('POST', '/workflows', {
 				name: workflow.name,
@@ -222,6 +236,12 @@ async function startN8n(options = {}) {
 		executions: async (workflowId) =>
 			(await api('GET', `/executions?workflowId=${workflowId}&includeData=true&limit=250`)).data,
 		testCredential: async (credentials) => (await rest('POST', '/credentials/test', { credentials })).body,
+		/** The editor's Stop button (n8n 1.x's public API has no stop endpoint). */
+		async stopExecution(id) {
+			const stopped = await rest('POST', `/executions/${id}/stop`);
+			if (stopped.status !== 200) throw new Error(`could not stop execution ${id}: ${stopped.status} ${JSON.stringify(stopped.body)}`);
+			return stopped.body;
+		},
 		stop,
 		async restart() {
 			await stop();

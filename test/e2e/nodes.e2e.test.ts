@@ -1,5 +1,6 @@
 /**
- * The three action nodes and four credentials inside a real n8n 2.41.1, installed from the packed tarball.
+ * The three action nodes and four credentials inside a real n8n, installed from the packed tarball:
+ * 2.41.1 by default, 1.123.81 with N8N_VERSION=1.x (`npm run test:compat`).
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -306,7 +307,7 @@ describe('HuskyVoice in real n8n', () => {
 					while (deletes() < 5) await new Promise((resolve) => setTimeout(resolve, 100));
 					const running = (await bench.n8n.api('GET', `/executions?workflowId=${workflowId}&status=running`)).data as IDataObject[];
 					expect(running).toHaveLength(1);
-					await bench.n8n.api('POST', `/executions/${running[0].id}/stop`);
+					await bench.n8n.stopExecution(String(running[0].id));
 				},
 			},
 		);

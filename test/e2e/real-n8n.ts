@@ -1,6 +1,6 @@
 /**
- * End-to-end bench: a REAL n8n 2.41.1 (Node 24) with this package installed from its packed tarball as a
- * community package, talking to the emulators over loopback. Workflows are created and activated through
+ * End-to-end bench: a REAL n8n (2.41.1, or 1.123.81 with N8N_VERSION=1.x; Node 24) with this package installed
+ * from its packed tarball as a community package, talking to the emulators over loopback. Workflows are created and activated through
  * n8n's public API and run by calling their production webhook, exactly as a user's would be.
  */
 import type { IDataObject } from 'n8n-workflow';
@@ -23,6 +23,7 @@ export interface N8nInstance {
 	webhook(path: string, body: unknown): Promise<{ status: number; body: unknown }>;
 	executions(workflowId: string): Promise<IDataObject[]>;
 	testCredential(credentials: IDataObject): Promise<{ data: { status: string; message: string } }>;
+	stopExecution(id: string): Promise<unknown>;
 	stop(): Promise<void>;
 	restart(): Promise<void>;
 }
