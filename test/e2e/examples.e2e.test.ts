@@ -73,17 +73,71 @@ test('CRM erasure chain: one audit record per call across the three providers, r
 	]);
 	for (const record of records) expect(record.erasureRequestId).toBe('gdpr-42');
 	expect(records[0].taskStatus).toBe('completed');
-	expect(String(records[3].error)).toMatch(/No completed call/);
+	expect(String(records[3].error)).toMatch(/call_pending is queued, not completed/);
 	expect((emulator.stream.getCall as (t: string, id: string) => IDataObject | undefined)('default', 'subject-call')?.deleted).toBeTruthy();
 	expect((emulator.husky.getCall as (id: string) => IDataObject | undefined)('call_subject')).toBeUndefined();
+
+	// The CRM re-sends the same request: the same records come back, the erased calls now "not_found".
+	const again = await callWebhook(bench, 'gdpr-erasure', {
+		requestId: 'gdpr-42',
+		streamCalls: [{ type: 'default', id: 'subject-call' }, { type: 'default', id: '../x' }],
+		graphCalls: ['2f1a0c00-8a5e-4b34-9f6a-6d8e11b2a3c4'],
+		huskyCalls: ['call_subject', 'call_pending'],
+	});
+	expect((again.body as IDataObject[]).map((record) => [record.provider, record.callId, record.outcome])).toEqual([
+		['streamVideo', 'subject-call', 'not_found'],
+		['streamVideo', '../x', 'error'],
+		['microsoftGraph', '2f1a0c00-8a5e-4b34-9f6a-6d8e11b2a3c4', 'not_found'],
+		['huskyVoice', 'call_subject', 'not_found'],
+		['huskyVoice', 'call_pending', 'error'],
+	]);
 });
 
-test('nightly cleanup: hard-deletes calls that ended over 30 days ago and nothing else', async () => {
+test('erase a person: every Stream call they were a member of, of any age, and their HuskyVoice calls, verified', async () => {
 	const { emulator } = bench;
 	emulator.stream.seedCalls([
-		...['old-1', 'old-2', 'old-3'].map((id) => ({ type: 'default', id, ended_at: daysAgo(45) })),
-		{ type: 'default', id: 'recent', ended_at: daysAgo(5) },
-		{ type: 'default', id: 'live', ended_at: null },
+		{ type: 'default', id: 'p-old', created_at: daysAgo(400), ended_at: daysAgo(400), members: ['person-7', 'agent-1'], recordings: [{ filename: 'p-old.mp4' }] },
+		{ type: 'default', id: 'p-left-open', created_at: daysAgo(2), ended_at: null, members: ['person-7'] },
+		{ type: 'default', id: 'not-theirs', members: ['agent-1'] },
+	] as never);
+	emulator.husky.seedCalls([
+		{ call_id: 'call_p1', status: 'completed' },
+		{ call_id: 'call_p2', status: 'in_progress' },
+	] as never);
+	const request = { requestId: 'dsr-7', streamUserId: 'person-7', huskyCallIds: ['call_p1', 'call_p2'] };
+	const first = await callWebhook(bench, 'erase-person', request);
+	expect(first.status).toBe(200);
+	const answer = first.body as { summary: IDataObject; records: IDataObject[] };
+	expect(answer).toMatchObject({ requestId: 'dsr-7', streamUserId: 'person-7', summary: { erased: 3, alreadyGone: 0, failed: 1 } });
+	const byCall = Object.fromEntries(answer.records.map((record) => [record.callId, record]));
+	for (const callId of ['p-old', 'p-left-open']) {
+		expect(byCall[callId]).toMatchObject({ provider: 'streamVideo', outcome: 'deleted', taskStatus: 'completed', verified: true });
+	}
+	expect(byCall.call_p1).toMatchObject({ provider: 'huskyVoice', outcome: 'deleted', verified: true });
+	expect(byCall.call_p2).toMatchObject({ provider: 'huskyVoice', outcome: 'error', error: expect.stringMatching(/in_progress/) });
+	expect(byCall['not-theirs']).toBeUndefined();
+	expect((emulator.stream.getCall as (t: string, id: string) => IDataObject | undefined)('default', 'not-theirs')?.deleted).toBe(false);
+
+	// Re-delivered: Stream no longer lists the erased calls; HuskyVoice reports the erased call as already gone.
+	const second = await callWebhook(bench, 'erase-person', request);
+	expect((second.body as { summary: IDataObject }).summary).toEqual({ erased: 0, alreadyGone: 1, failed: 1 });
+
+	// A person with no Stream calls, and an invalid user ID, still get one answer naming what failed.
+	const invalid = await callWebhook(bench, 'erase-person', { requestId: 'dsr-8', streamUserId: '../x', huskyCallIds: [] });
+	expect(invalid.body).toMatchObject({
+		summary: { erased: 0, alreadyGone: 0, failed: 1 },
+		records: [{ provider: 'streamVideo', callId: '../x', outcome: 'error' }],
+	});
+});
+
+test('nightly cleanup: hard-deletes calls older than 30 days, ended or left open, and never one in progress', async () => {
+	const { emulator } = bench;
+	emulator.stream.seedCalls([
+		...['old-1', 'old-2'].map((id) => ({ type: 'default', id, created_at: daysAgo(46), ended_at: daysAgo(45) })),
+		// Everyone left without ending it: never "ended", still found.
+		{ type: 'default', id: 'old-3', created_at: daysAgo(45), ended_at: null },
+		{ type: 'default', id: 'recent', created_at: daysAgo(5), ended_at: daysAgo(5) },
+		{ type: 'default', id: 'live', created_at: daysAgo(40), ended_at: null, participants: ['someone'] },
 	] as never);
 	const workflow = example('scheduled-bulk-cleanup.json');
 	const run = await runFromEditor(workflow.id, 'Every night at 02:00');
