@@ -77,7 +77,7 @@ function createGraph({ graphUrl }) {
 			return ctx.respond(...tokenError(400, 'invalid_scope', 1002012, `The provided value for scope ${form.scope} is not valid.`));
 		}
 		if (!state.tenant.consentGranted) {
-			// [Inferred] how a missing admin consent shows for client credentials
+			// [Unstated] how a missing admin consent shows for client credentials: AADSTS65001, as Entra ID reports it for consent
 			return ctx.respond(...tokenError(400, 'invalid_grant', 65001, 'The user or administrator has not consented to use the application.'));
 		}
 		const token = `eyJ0eXAiOiJKV1QifQ.${crypto.randomBytes(24).toString('base64url')}.${crypto.randomBytes(16).toString('base64url')}`;

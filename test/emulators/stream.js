@@ -15,10 +15,12 @@ const BUILTIN_CALL_TYPES = ['default', 'audio_room', 'livestream', 'development'
 const MORE_INFO = 'https://getstream.io/chat/docs/api_errors_response';
 const DEFAULT_LIMIT_PER_MINUTE = 10_000;
 
+/** APIError (SPEC: required code, message, StatusCode, duration, more_info, details). */
 function errorBody(status, code, message) {
 	return { code, message, StatusCode: status, duration: '0.00ms', more_info: MORE_INFO, details: [] };
 }
 
+/** Codes from DOCS api_errors_response: 9 rate limit (429), 23 timeout (408), -1 internal (500), 4 input (400). */
 function defaultErrorFor(status) {
 	if (status === 429) return errorBody(429, 9, 'Too many requests, check response headers for more information.');
 	if (status === 408) return errorBody(408, 23, 'Request timed out');
@@ -119,6 +121,11 @@ function createStream() {
 		return format === 'rfc3339' ? new Date(millis).toISOString() : Number(BigInt(millis) * 1_000_000n);
 	}
 
+	/**
+	 * SDK GetTaskResponse {task_id, status, created_at, updated_at, duration, result?, error?}; status pending → running →
+	 * completed | failed (DOCS misc/async). Times in nanoseconds or RFC3339 (SDK model-decoders accept both). [Unstated]
+	 * a finished task's `result`: `{}`.
+	 */
 	function taskResponse(task) {
 		const status = taskStatus(task);
 		const updated =
@@ -182,7 +189,11 @@ function createStream() {
 		};
 	}
 
-	/** Checks api_key, stream-auth-type and the JWT; returns an error answer or the token payload. */
+	/**
+	 * DOCS authentication / SDK ApiClient: every request carries `api_key`, `stream-auth-type: jwt` and a server JWT
+	 * (HS256 with the app secret). Error codes from DOCS api_errors_response: 2 key, 5 auth, 40 expired, 41 not yet
+	 * valid, 42 iat, 43 signature. [Unstated] the order of the checks: key, auth type, then token.
+	 */
 	function authenticate(ctx) {
 		const apiKey = ctx.query.api_key;
 		const secret = typeof apiKey === 'string' ? state.apps.get(apiKey) : undefined;
@@ -212,7 +223,11 @@ function createStream() {
 		return { apiKey, payload };
 	}
 
-	/** Fixed one-minute windows per app and endpoint, plus the per-second cap of limit ÷ 30. */
+	/**
+	 * DOCS rate_limits: limits per app and endpoint over one minute, a per-second cap of the per-minute limit ÷ 30,
+	 * 429 code 9, and X-RateLimit-Limit / -Remaining / -Reset (Unix seconds) on responses. [Unstated] the numbers per
+	 * endpoint (10,000/min here) and whether windows are fixed or sliding (fixed minutes and seconds here).
+	 */
 	function rateLimit(apiKey, endpoint) {
 		const limit = state.config.rateLimits[endpoint] ?? DEFAULT_LIMIT_PER_MINUTE;
 		const now = Date.now();
@@ -242,7 +257,7 @@ function createStream() {
 			'X-RateLimit-Reset': String(resetSeconds),
 		};
 		if (!overMinute && !overSecond) return { headers };
-		// [Inferred] Stream documents the X-RateLimit-* headers; stream-py also honours Retry-After, so send it too.
+		// [Unstated] Retry-After on Stream's 429: DOCS name only X-RateLimit-*; GetStream/stream-py honours Retry-After, so send it.
 		const retryAfter = overMinute ? Math.max(1, Math.ceil(resetSeconds - now / 1000)) : 1;
 		if (state.config.retryAfterHeader) headers['Retry-After'] = String(retryAfter);
 		return { headers, limited: true };
@@ -288,7 +303,7 @@ function createStream() {
 
 		if (target.endpoint === 'getTask') {
 			const task = state.tasks.get(target.taskId);
-			// [Inferred] an unknown task answers like any missing resource: 404, code 16.
+			// [Unstated] the answer for an unknown task: like any missing resource, code 16 (HTTP 404 per DOCS api_errors_response).
 			if (!task) return reply(404, errorBody(404, 16, `GetTask failed with error: "task ${target.taskId} does not exist"`));
 			return reply(200, taskResponse(task));
 		}
