@@ -146,6 +146,13 @@ async function startN8n(options = {}) {
 	}
 
 	const rest = async (method, route, body) => {
+		// The editor's manual run: n8n 1.x wants the workflow itself in the body (2.x loads it by id and
+		// ignores the field), so on 1.x it is added here, as the 1.x editor sends it.
+		const manualRun = /^\/workflows\/([^/?]+)\/run$/.exec(route);
+		if (manualRun && method === 'POST' && runtime.n8nMajor < 2 && body && !body.workflowData) {
+			const workflow = await call('GET', `${baseUrl}/rest/workflows/${manualRun[1]}`, { headers: { cookie } });
+			body = { ...body, workflowData: workflow.body?.data };
+		}
 		const response = await call(method, `${baseUrl}/rest${route}`, { body, headers: { cookie } });
 		return response;
 	};
