@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { deletionAudit } from '../shared/audit';
-import { dryRunOption, ignoreNotFoundOption, transportOptions, verifyOption } from '../shared/descriptions';
+import { dryRunOption, ignoreNotFoundOption, optionsCollection, transportOptions, verifyOption } from '../shared/descriptions';
 import { unconfirmedDeletion, verifyGone, type LookUpResult } from '../shared/erasure';
 import { toIsoTime } from '../shared/time';
 import type { ApiResponse } from '../shared/types';
@@ -118,14 +118,7 @@ export function getManyFilesOperation(files: CallFileResource) {
 				},
 			],
 		},
-		{
-			displayName: 'Options',
-			name: 'options',
-			type: 'collection',
-			placeholder: 'Add option',
-			default: {},
-			options: [...transportOptions],
-		},
+		optionsCollection([...transportOptions]),
 	];
 	return {
 		description: updateDisplayOptions({ show: { resource: [files.resource], operation: ['getMany'] } }, properties),
@@ -157,22 +150,15 @@ export function deleteFileOperation(files: CallFileResource) {
 		callTypeField,
 		callIdField,
 		...fileFields(files),
-		{
-			displayName: 'Options',
-			name: 'options',
-			type: 'collection',
-			placeholder: 'Add option',
-			default: {},
-			options: [
-				dryRunOption,
-				ignoreNotFoundOption,
-				{
-					...verifyOption,
-					description: `Whether to list the call's ${files.kind} again after the delete and record "verified" only when the file is gone`,
-				},
-				...transportOptions,
-			],
-		},
+		optionsCollection([
+			dryRunOption,
+			ignoreNotFoundOption,
+			{
+				...verifyOption,
+				description: `Whether to list the call's ${files.kind} again after the delete and record "verified" only when the file is gone`,
+			},
+			...transportOptions,
+		]),
 	];
 
 	return {

@@ -21,12 +21,13 @@ export const dryRunOption: INodeProperties = {
 
 /** Enough parallelism to keep up with n8n's HTTP Request node on a fast endpoint; pacing keeps it within rate limits. */
 export const DEFAULT_CONCURRENCY = 50;
+export const MAX_CONCURRENCY = 100;
 
 export const concurrencyOption: INodeProperties = {
 	displayName: 'Concurrency',
 	name: 'concurrency',
 	type: 'number',
-	typeOptions: { minValue: 1, maxValue: 100 },
+	typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
 	default: DEFAULT_CONCURRENCY,
 	description: "How many items are processed at the same time. Requests are paced to the provider's rate limit either way.",
 };
@@ -61,3 +62,8 @@ export const verifyOption: INodeProperties = {
 	description:
 		'Whether to look the call up again after the delete (for a Stream hard delete, after its task completed) and record "verified" only when it is gone. A call still readable fails the item.',
 };
+
+/** The "Options" collection every operation ends with. */
+export function optionsCollection(options: INodeProperties[]): INodeProperties {
+	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add option', default: {}, options };
+}

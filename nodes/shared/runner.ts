@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { cancelSignalOf } from './cancellation';
-import { DEFAULT_CONCURRENCY } from './descriptions';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './descriptions';
 import type { ProviderName } from './types';
 
 /** One operation: its parameters and how it handles one item. */
@@ -127,7 +127,7 @@ function stoppedError(ctx: IExecuteFunctions, started: number, total: number): N
 function clampConcurrency(value: unknown): number {
 	const number = Math.floor(Number(value));
 	if (!Number.isFinite(number) || number < 1) return 1;
-	return Math.min(number, 100);
+	return Math.min(number, MAX_CONCURRENCY);
 }
 
 /**

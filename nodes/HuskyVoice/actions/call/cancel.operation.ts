@@ -5,6 +5,7 @@ import { requireId } from '../../../shared/validation';
 import { callIdField, huskyTransportOptions } from '../../descriptions';
 import type { HuskySession } from '../../transport';
 import { huskyCallIdRule, huskyPaths } from '../../transport';
+import { optionsCollection } from '../../../shared/descriptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -15,14 +16,7 @@ const properties: INodeProperties[] = [
 		default: '',
 	},
 	callIdField,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: huskyTransportOptions,
-	},
+	optionsCollection(huskyTransportOptions),
 ];
 
 export const description = updateDisplayOptions(

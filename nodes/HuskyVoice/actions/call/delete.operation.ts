@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { deletionAudit } from '../../../shared/audit';
-import { dryRunOption, ignoreNotFoundOption, verifyOption } from '../../../shared/descriptions';
+import { dryRunOption, ignoreNotFoundOption, optionsCollection, verifyOption } from '../../../shared/descriptions';
 import { unconfirmedDeletion, unverifiable, verifyGone } from '../../../shared/erasure';
 import { ProviderRequestFailure } from '../../../shared/transport';
 import type { ApiResponse } from '../../../shared/types';
@@ -36,14 +36,7 @@ const properties: INodeProperties[] = [
 		default: '',
 	},
 	callIdField,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [dryRunOption, ignoreNotFoundOption, verifyOption, ...huskyTransportOptions],
-	},
+	optionsCollection([dryRunOption, ignoreNotFoundOption, verifyOption, ...huskyTransportOptions]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['delete'] } }, properties);

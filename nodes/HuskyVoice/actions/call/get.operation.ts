@@ -5,18 +5,9 @@ import { requireId } from '../../../shared/validation';
 import { callIdField, huskyTransportOptions } from '../../descriptions';
 import type { HuskySession } from '../../transport';
 import { huskyCallIdRule, huskyPaths } from '../../transport';
+import { optionsCollection } from '../../../shared/descriptions';
 
-const properties: INodeProperties[] = [
-	callIdField,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: huskyTransportOptions,
-	},
-];
+const properties: INodeProperties[] = [callIdField, optionsCollection(huskyTransportOptions)];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['call'], operation: ['get'], authentication: ['apiKey'] } },

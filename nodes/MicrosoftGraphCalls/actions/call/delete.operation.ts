@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { deletionAudit } from '../../../shared/audit';
-import { dryRunOption, ignoreNotFoundOption, transportOptions, verifyOption } from '../../../shared/descriptions';
+import { dryRunOption, ignoreNotFoundOption, optionsCollection, transportOptions, verifyOption } from '../../../shared/descriptions';
 import { unconfirmedDeletion, verifyGone } from '../../../shared/erasure';
 import { requireId } from '../../../shared/validation';
 import { apiVersionOption, callIdField } from '../../descriptions';
@@ -18,24 +18,17 @@ const properties: INodeProperties[] = [
 		default: '',
 	},
 	callIdField,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			apiVersionOption,
-			dryRunOption,
-			ignoreNotFoundOption,
-			{
-				...verifyOption,
-				description:
-					'Whether to look the call up again after the hang-up and record "verified" only when Graph no longer knows it as an active call. A call still active fails the item.',
-			},
-			...transportOptions,
-		],
-	},
+	optionsCollection([
+		apiVersionOption,
+		dryRunOption,
+		ignoreNotFoundOption,
+		{
+			...verifyOption,
+			description:
+				'Whether to look the call up again after the hang-up and record "verified" only when Graph no longer knows it as an active call. A call still active fails the item.',
+		},
+		...transportOptions,
+	]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['delete'] } }, properties);

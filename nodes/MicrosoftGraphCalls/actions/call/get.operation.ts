@@ -1,23 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { transportOptions } from '../../../shared/descriptions';
+import { optionsCollection, transportOptions } from '../../../shared/descriptions';
 import { requireId } from '../../../shared/validation';
 import { apiVersionOption, callIdField } from '../../descriptions';
 import type { GraphSession } from '../../transport';
 import { graphCallIdRule, graphPaths } from '../../transport';
 
-const properties: INodeProperties[] = [
-	callIdField,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [apiVersionOption, ...transportOptions],
-	},
-];
+const properties: INodeProperties[] = [callIdField, optionsCollection([apiVersionOption, ...transportOptions])];
 
 export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['get'] } }, properties);
 

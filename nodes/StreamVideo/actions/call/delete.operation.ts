@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { deletionAudit } from '../../../shared/audit';
-import { dryRunOption, ignoreNotFoundOption, transportOptions, verifyOption } from '../../../shared/descriptions';
+import { dryRunOption, ignoreNotFoundOption, optionsCollection, transportOptions, verifyOption } from '../../../shared/descriptions';
 import { unconfirmedDeletion, unverifiable, verifyGone } from '../../../shared/erasure';
 import { requireId } from '../../../shared/validation';
 import { callIdField, callIdRule, callTypeField, callTypeRule } from '../../descriptions';
@@ -38,36 +38,29 @@ const properties: INodeProperties[] = [
 		default: '',
 		displayOptions: { show: { deleteMode: ['hard'] } },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			dryRunOption,
-			ignoreNotFoundOption,
-			verifyOption,
-			{
-				displayName: 'Wait for Completion',
-				name: 'waitForCompletion',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to wait, for a hard delete, until Stream reports the erasure completed or failed. All items of the run are watched together.',
-			},
-			{
-				displayName: 'Wait Timeout (Seconds)',
-				name: 'waitTimeout',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 60,
-				description:
-					'Longest time to wait for all hard-delete tasks of this run. Items whose task is still running then report its last status.',
-			},
-			...transportOptions,
-		],
-	},
+	optionsCollection([
+		dryRunOption,
+		ignoreNotFoundOption,
+		verifyOption,
+		{
+			displayName: 'Wait for Completion',
+			name: 'waitForCompletion',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to wait, for a hard delete, until Stream reports the erasure completed or failed. All items of the run are watched together.',
+		},
+		{
+			displayName: 'Wait Timeout (Seconds)',
+			name: 'waitTimeout',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 60,
+			description:
+				'Longest time to wait for all hard-delete tasks of this run. Items whose task is still running then report its last status.',
+		},
+		...transportOptions,
+	]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['delete'] } }, properties);

@@ -1,24 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { transportOptions } from '../../../shared/descriptions';
+import { optionsCollection, transportOptions } from '../../../shared/descriptions';
 import { requireId } from '../../../shared/validation';
 import { callIdField, callIdRule, callTypeField, callTypeRule } from '../../descriptions';
 import type { StreamSession } from '../../session';
 import { streamPaths } from '../../transport';
 
-const properties: INodeProperties[] = [
-	callTypeField,
-	callIdField,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [...transportOptions],
-	},
-];
+const properties: INodeProperties[] = [callTypeField, callIdField, optionsCollection([...transportOptions])];
 
 export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['get'] } }, properties);
 

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, jsonParse, updateDisplayOptions } from 'n8n-workflow';
 
-import { transportOptions } from '../../../shared/descriptions';
+import { optionsCollection, transportOptions } from '../../../shared/descriptions';
 import { parseIdList, requireId } from '../../../shared/validation';
 import { userIdRule } from '../../descriptions';
 import type { StreamSession } from '../../session';
@@ -102,28 +102,21 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			{
-				displayName: 'Sort',
-				name: 'sort',
-				type: 'options',
-				default: 'created_at:1',
-				options: [
-					{ name: 'Oldest Created First', value: 'created_at:1' },
-					{ name: 'Newest Created First', value: 'created_at:-1' },
-					{ name: 'Oldest Ended First', value: 'ended_at:1' },
-					{ name: 'Newest Ended First', value: 'ended_at:-1' },
-				],
-			},
-			...transportOptions,
-		],
-	},
+	optionsCollection([
+		{
+			displayName: 'Sort',
+			name: 'sort',
+			type: 'options',
+			default: 'created_at:1',
+			options: [
+				{ name: 'Oldest Created First', value: 'created_at:1' },
+				{ name: 'Newest Created First', value: 'created_at:-1' },
+				{ name: 'Oldest Ended First', value: 'ended_at:1' },
+				{ name: 'Newest Ended First', value: 'ended_at:-1' },
+			],
+		},
+		...transportOptions,
+	]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['getMany'] } }, properties);

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { transportOptions } from '../../../shared/descriptions';
+import { optionsCollection, transportOptions } from '../../../shared/descriptions';
 import { requireId } from '../../../shared/validation';
 import { taskIdRule } from '../../descriptions';
 import { describeTask, type StreamSession } from '../../session';
@@ -17,14 +17,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. 3e1b4c2a-…',
 		description: 'The task ID a hard delete returned',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [...transportOptions],
-	},
+	optionsCollection([...transportOptions]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['task'], operation: ['get'] } }, properties);
