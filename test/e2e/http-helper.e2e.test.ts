@@ -46,22 +46,24 @@ let server: http.Server;
 let baseUrl: string;
 
 beforeAll(async () => {
-	server = http.createServer((req, res) => {
+	server = http.createServer((req, res): void => {
 		const url = String(req.url);
 		seen.push(url);
 		if (url.startsWith('/token/') && req.headers.authorization !== `Bearer ${currentToken}`) {
 			res.writeHead(401, { 'content-type': 'application/json' });
-			return res.end('{"error":{"code":"InvalidAuthenticationToken"}}');
+			res.end('{"error":{"code":"InvalidAuthenticationToken"}}');
+			return;
 		}
 		const answer = script.get(url)?.shift() ?? { status: 200, body: { ok: true } };
-		if (answer === 'reset') return req.socket.destroy();
-		if (answer === 'hang') return;
-		if (answer === 'malformed') {
+		if (answer === 'reset') {
+			req.socket.destroy();
+		} else if (answer === 'malformed') {
 			res.writeHead(200, { 'content-type': 'application/json' });
-			return res.end('{"ok": tru');
+			res.end('{"ok": tru');
+		} else if (answer !== 'hang') {
+			res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+			res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
 		}
-		res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
-		res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
