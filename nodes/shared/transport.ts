@@ -110,10 +110,14 @@ export class ProviderClient {
 		let mayHaveActed = false;
 		let reauthenticated = false;
 		let attempt = 0;
+		// Failures that count against Max Attempts: every one but a 429 that says when to come back.
+		let faults = 0;
+		let rateLimited = 0;
+		let firstFailureAt: number | undefined;
 		for (;;) {
 			attempt++;
 			// acquire returns at once, without a slot, once the execution is stopped.
-			await this.pacer.acquire(key, this.cancelSignal);
+			const ticket = await this.pacer.acquire(key, this.cancelSignal);
 			if (this.cancelSignal?.aborted) throw this.stopped(itemIndex);
 			const sentAt = Date.now();
 			let outcome = await this.send(request);
@@ -124,12 +128,12 @@ export class ProviderClient {
 				outcome = await this.afterTokenRefresh(request, sentAt);
 			}
 			if (outcome.setupError) {
-				this.pacer.release(key);
+				this.pacer.release(key, ticket);
 				this.setupFailure = outcome.setupError;
 				throw this.setupError(outcome.setupError, itemIndex);
 			}
-			if (outcome.status !== undefined) this.pacer.observe(key, outcome.status, outcome.headers);
-			this.pacer.release(key);
+			if (outcome.status !== undefined) this.pacer.observe(key, outcome.status, outcome.headers, ticket);
+			this.pacer.release(key, ticket);
 
 			const succeeded =
 				outcome.status !== undefined &&
@@ -149,9 +153,15 @@ export class ProviderClient {
 			}
 
 			const failure = this.describe(outcome, attempt, clientRequestId);
-			const wait = this.retryWait(outcome, attempt, key);
-			const elapsed = Date.now() - started;
-			if (wait === undefined || attempt >= this.options.maxAttempts || elapsed + wait > this.options.retryBudgetMs) {
+			// A 429 with Retry-After or X-RateLimit-Reset is a reason to wait, not a fault: the limit may be shared
+			// with other executions. Only the retry time budget ends such waits.
+			const asked = outcome.status === 429 ? this.pacer.waitAfterTooManyRequests(key, outcome.headers) : undefined;
+			if (asked === undefined) faults++;
+			else rateLimited++;
+			const wait = this.retryWait(outcome, faults, asked, rateLimited);
+			firstFailureAt ??= Date.now();
+			const spent = Date.now() - firstFailureAt;
+			if (wait === undefined || faults >= this.options.maxAttempts || spent + wait > this.options.retryBudgetMs) {
 				throw this.toNodeError(failure, itemIndex, request);
 			}
 			mayHaveActed = mayHaveActed || outcome.mayHaveActed;
@@ -230,16 +240,17 @@ export class ProviderClient {
 		return new ProviderRequestFailure(status, details.code, details.message, requestId, attempts);
 	}
 
-	/** How long to wait before the next attempt, or undefined when the failure is not transient. */
-	private retryWait(outcome: RawOutcome, attempt: number, key: string): number | undefined {
+	/**
+	 * How long to wait before the next attempt, or undefined when the failure is not transient. A 429 waits
+	 * what the provider asked (`asked`), at least a floor that grows to one second if it keeps asking for
+	 * less; other faults back off exponentially by their count.
+	 */
+	private retryWait(outcome: RawOutcome, faults: number, asked: number | undefined, rateLimited: number): number | undefined {
 		if (outcome.networkError === undefined && !RETRYABLE_STATUSES.has(outcome.status as number)) {
 			return undefined;
 		}
-		if (outcome.status === 429) {
-			const asked = this.pacer.waitAfterTooManyRequests(key, outcome.headers);
-			if (asked !== undefined) return asked + Math.random() * 250;
-		}
-		const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
+		if (asked !== undefined) return Math.max(asked, Math.min(1000, 100 * 2 ** (rateLimited - 1))) + Math.random() * 250;
+		const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (faults - 1));
 		return ceiling / 2 + Math.random() * (ceiling / 2);
 	}
 

@@ -3,7 +3,11 @@
 
 /**
  * @typedef {{ provider?: string, method?: string, path?: string, type: 'status'|'reset'|'timeout'|'latency'|'malformed'|'actThenReset',
- *   times?: number, every?: number, oncePerPath?: boolean, status?: number, body?: unknown, headers?: Record<string,string>, retryAfter?: number, latencyMs?: number }} FaultRule
+ *   times?: number, every?: number, oncePerPath?: boolean, status?: number, body?: unknown, headers?: Record<string,string>, retryAfter?: number, latencyMs?: number,
+ *   resetInSeconds?: number }} FaultRule
+ *
+ * `resetInSeconds` adds `X-RateLimit-Reset` = now + that many seconds (Unix seconds, as Stream sends it), computed
+ * when the request arrives, so a 429 can name a window that ends sooner than the one the provider announced before.
  */
 function createFaults() {
 	/** @type {Array<FaultRule & { seen: number, applied: number, pattern?: RegExp }>} */
@@ -33,6 +37,10 @@ function createFaults() {
 				if (rule.every !== undefined && rule.seen % rule.every !== 0) continue;
 				rule.applied++;
 				if (rule.oncePerPath) rule.hitPaths.add(`${method} ${path}`);
+				if (rule.resetInSeconds !== undefined) {
+					const reset = String(Math.ceil(Date.now() / 1000 + rule.resetInSeconds));
+					return { ...rule, headers: { ...(rule.headers ?? {}), 'X-RateLimit-Reset': reset } };
+				}
 				return rule;
 			}
 			return undefined;

@@ -16,61 +16,148 @@ async function admissionTimes(pacer: RequestPacer, count: number, key?: string, 
 	return times;
 }
 
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** Headers of a Stream-like answer. */
+function rateHeaders(limit: number, remaining: number, resetSeconds: number, extra: Record<string, string> = {}): Record<string, string> {
+	return { 'x-ratelimit-limit': String(limit), 'x-ratelimit-remaining': String(remaining), 'x-ratelimit-reset': String(resetSeconds), ...extra };
+}
+
+/** One request through the pacer, answered at once with these headers. */
+async function answered(pacer: RequestPacer, key: string, status: number, headers: Record<string, string>) {
+	const ticket = await pacer.acquire(key);
+	pacer.observe(key, status, headers, ticket);
+	pacer.release(key, ticket);
+}
+
+/**
+ * Shows the pacer it is alone on the limit: answers over most of a second whose X-RateLimit-Remaining falls
+ * exactly by our own requests. Returns the remaining count it ended with.
+ */
+async function learnAlone(pacer: RequestPacer, key: string, limit: number, remaining: number, resetSeconds: number) {
+	// Alone for two seconds of answers: then the pacer takes the whole per-second cap.
+	for (let i = 0; i < 8; i++) {
+		let ticket = -1;
+		void pacer.acquire(key).then((given) => (ticket = given));
+		while (ticket < 0) await jest.advanceTimersByTimeAsync(5);
+		pacer.observe(key, 200, rateHeaders(limit, --remaining, resetSeconds), ticket);
+		pacer.release(key, ticket);
+		await jest.advanceTimersByTimeAsync(400);
+	}
+	await jest.advanceTimersByTimeAsync(1100);
+	return remaining;
+}
+
 describe('RequestPacer', () => {
-	beforeEach(() => jest.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') }));
+	beforeEach(() => jest.useFakeTimers({ now: new Date('2026-01-01T00:00:10Z') }));
 	afterEach(() => jest.useRealTimers());
 
-	test('sliding window: never more than the limit inside any window, and no slower than needed', async () => {
-		const pacer = new RequestPacer({ kind: 'slidingWindow', limit: 3, windowMs: 1000 });
-		const times = (await admissionTimes(pacer, 7)).sort((a, b) => a - b);
-		expect(times.slice(0, 3)).toEqual([0, 0, 0]);
-		for (let i = 3; i < times.length; i++) {
-			// the i-th request waits for request i-3 to leave the window (plus a small clock margin)
-			expect(times[i] - times[i - 3]).toBeGreaterThanOrEqual(1000);
-			expect(times[i] - times[i - 3]).toBeLessThanOrEqual(1100);
+	test('sliding window: never more than the limit inside any window; the first window fills within a few steps', async () => {
+		const pacer = new RequestPacer({ kind: 'slidingWindow', limit: 60, windowMs: 60_000 });
+		const times = (await admissionTimes(pacer, 150)).sort((a, b) => a - b);
+		// Starts at a twentieth of the limit per second, evenly spaced, and doubles every second: the whole
+		// window has been sent after about 5 s.
+		expect(times[0]).toBe(0);
+		expect(times[1]).toBeGreaterThanOrEqual(300);
+		expect(times[59]).toBeLessThanOrEqual(5_000);
+		for (let i = 60; i < times.length; i++) {
+			// the i-th request waits for request i-60 to leave the window (plus a small clock margin)
+			expect(times[i] - times[i - 60]).toBeGreaterThanOrEqual(60_000);
+			expect(times[i] - times[i - 60]).toBeLessThanOrEqual(60_200);
 		}
 	});
 
-	test('a 429 with Retry-After pauses every worker until then', async () => {
+	test('a 429 with Retry-After pauses every worker until then, no longer', async () => {
 		const pacer = new RequestPacer({ kind: 'none' });
 		await pacer.acquire();
 		pacer.observe('default', 429, { 'retry-after': '2' });
 		const times = await admissionTimes(pacer, 3);
-		for (const time of times) expect(time).toBeGreaterThanOrEqual(2000);
+		for (const time of times) {
+			expect(time).toBeGreaterThanOrEqual(2000);
+			expect(time).toBeLessThanOrEqual(2100);
+		}
 	});
 
-	test('rate-limit headers: learns the limit from the first answer, then keeps the per-second cap and waits for the reset', async () => {
+	test('a 429 with no headers at all does not pause the others (the item backs off on its own)', async () => {
 		const pacer = new RequestPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 });
-		const resetSeconds = Math.floor(Date.now() / 1000) + 60;
-		// First request goes alone; its answer announces 60/min with 3 left (per-second cap 2/s).
-		await pacer.acquire('deleteCall');
-		pacer.observe('deleteCall', 201, {
-			'x-ratelimit-limit': '60',
-			'x-ratelimit-remaining': '3',
-			'x-ratelimit-reset': String(resetSeconds),
-		});
-		pacer.release('deleteCall');
-		const times = await admissionTimes(pacer, 4, 'deleteCall', () => pacer.release('deleteCall'));
-		// Including the first request: never more than 2 inside any second (the cap of 60/min ÷ 30).
-		const sorted = [0, ...times].sort((a, b) => a - b);
+		await pacer.acquire('x');
+		pacer.observe('x', 429, {});
+		pacer.release('x');
+		expect(pacer.waitAfterTooManyRequests('x', {})).toBeUndefined();
+		const times = await admissionTimes(pacer, 5, 'x');
+		expect(Math.max(...times)).toBe(0);
+	});
+
+	test('rate-limit headers: learns the limit, keeps the per-second cap when alone, waits for the provider\'s reset', async () => {
+		const pacer = new RequestPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 });
+		const resetSeconds = nowSeconds() + 60;
+		const left = await learnAlone(pacer, 'deleteCall', 60, 12, resetSeconds);
+		// 60/min: per-second cap 2/s; 4 left in the minute.
+		const start = Date.now();
+		const times = await admissionTimes(pacer, 6, 'deleteCall', () => pacer.release('deleteCall'));
+		const sorted = times.sort((a, b) => a - b);
+		expect(left).toBe(4);
+		// Never more than 2 inside any second (the cap of 60/min ÷ 30), bursts of 2 allowed.
 		for (let i = 2; i < sorted.length; i++) expect(sorted[i] - sorted[i - 2]).toBeGreaterThanOrEqual(1000);
-		// The second request goes at once: a burst up to the cap, not forced spacing.
 		expect(sorted[1]).toBe(0);
-		expect(sorted[2]).toBeLessThanOrEqual(1100);
-		// 3 remained in the minute: the 4th new request waits for the next window.
-		expect(sorted[4]).toBeGreaterThanOrEqual(60_000 - 1000);
+		// 4 remained in the minute: the 5th waits for the provider's reset, and not past it.
+		const resetIn = resetSeconds * 1000 - start;
+		expect(sorted[4]).toBeGreaterThanOrEqual(resetIn);
+		expect(sorted[4]).toBeLessThanOrEqual(resetIn + 100);
+	});
+
+	test('the provider\'s clock wins: a reset earlier than the one we knew ends the wait then', async () => {
+		const pacer = new RequestPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 });
+		await answered(pacer, 'k', 201, rateHeaders(1200, 900, nowSeconds() + 50));
+		// A 429: nothing left, and the provider's window ends in one second (not in the 50 s we knew).
+		await pacer.acquire('k');
+		pacer.observe('k', 429, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(nowSeconds() + 1) });
+		pacer.release('k');
+		const times = await admissionTimes(pacer, 3, 'k');
+		expect(Math.max(...times)).toBeLessThanOrEqual(1100);
+	});
+
+	test('the provider\'s clock wins: after an idle gap, the first answer\'s reset replaces the window we had to guess', async () => {
+		const pacer = new RequestPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 });
+		await answered(pacer, 'k', 201, rateHeaders(1200, 1000, nowSeconds() + 5));
+		// Idle past the provider's reset: the pacer guesses a full new window of a minute.
+		await jest.advanceTimersByTimeAsync(20_000);
+		// The provider's new window ends 5 s from now and has 1 request left (others spent the rest).
+		const resetAt = (nowSeconds() + 5) * 1000;
+		await answered(pacer, 'k', 201, rateHeaders(1200, 1, resetAt / 1000));
+		const start = Date.now();
+		const times = (await admissionTimes(pacer, 3, 'k', () => pacer.release('k'))).sort((a, b) => a - b);
+		expect(times[0]).toBe(0);
+		// The rest wait for the provider's reset (5 s), not for the end of the guessed window (a minute).
+		expect(times[1]).toBeGreaterThanOrEqual(resetAt - start);
+		expect(times[2]).toBeLessThanOrEqual(resetAt - start + 100);
+	});
+
+	test('a per-second 429 that leaves budget costs one short pause, not the rest of the window', async () => {
+		const pacer = new RequestPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 });
+		await answered(pacer, 'k', 201, rateHeaders(1200, 1100, nowSeconds() + 50));
+		for (const extra of [{ 'retry-after': '1' }, {}] as Array<Record<string, string>>) {
+			await pacer.acquire('k');
+			const start = Date.now();
+			pacer.observe('k', 429, rateHeaders(1200, 1000, nowSeconds() + 50, extra));
+			pacer.release('k');
+			expect(pacer.waitAfterTooManyRequests('k', rateHeaders(1200, 1000, nowSeconds() + 50, extra))).toBeLessThanOrEqual(1000);
+			const times = await admissionTimes(pacer, 2, 'k', () => pacer.release('k'));
+			expect(Math.min(...times)).toBeGreaterThanOrEqual(1000 - (Date.now() - start - Math.max(...times)));
+			expect(Math.max(...times)).toBeLessThanOrEqual(2100);
+		}
+	});
+
+	test('missing reset header: a spent window is probed once a second, not waited out for a guessed minute', async () => {
+		const pacer = new RequestPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 });
+		await answered(pacer, 'k', 201, { 'x-ratelimit-limit': '1200', 'x-ratelimit-remaining': '0' });
+		const times = await admissionTimes(pacer, 2, 'k', () => pacer.release('k'));
+		expect(Math.max(...times)).toBeLessThanOrEqual(2100);
 	});
 
 	test('per-second cap: a request holds its slot until one second after its answer, however slow the answer', async () => {
 		const pacer = new RequestPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 });
-		await pacer.acquire('getTask');
-		pacer.observe('getTask', 200, {
-			'x-ratelimit-limit': '60',
-			'x-ratelimit-remaining': '59',
-			'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 60),
-		});
-		pacer.release('getTask');
-		await jest.advanceTimersByTimeAsync(1100);
+		await learnAlone(pacer, 'getTask', 60, 59, nowSeconds() + 60);
 		// The cap is 2/s: two requests go at once and are slow to answer.
 		await pacer.acquire('getTask');
 		await pacer.acquire('getTask');
@@ -101,5 +188,128 @@ describe('RequestPacer', () => {
 		expect(retryAfterMs({ 'retry-after': '3' }, now)).toBe(3000);
 		expect(retryAfterMs({ 'retry-after': 'Thu, 01 Jan 2026 00:00:05 GMT' }, now)).toBe(5000);
 		expect(retryAfterMs({}, now)).toBeUndefined();
+	});
+});
+
+/**
+ * Several executions, one provider limit: each execution has its own pacer (separate processes share
+ * nothing), and only the provider's answers tell them about each other. The providers below count the way
+ * the emulators do; time is simulated.
+ */
+describe('RequestPacer: several executions sharing one limit', () => {
+	beforeEach(() => jest.useFakeTimers({ now: new Date('2026-01-01T00:00:20Z') }));
+	afterEach(() => jest.useRealTimers());
+
+	interface Provider {
+		handle(now: number): { status: number; headers: Record<string, string> };
+	}
+
+	/** Stream: fixed one-minute windows per app, per-second cap of limit ÷ 30, X-RateLimit-* on every answer. */
+	function streamLike(limit: number): Provider {
+		let minute = -1;
+		let used = 0;
+		let second = -1;
+		let secondUsed = 0;
+		return {
+			handle(now) {
+				if (Math.floor(now / 60_000) !== minute) [minute, used] = [Math.floor(now / 60_000), 0];
+				if (Math.floor(now / 1000) !== second) [second, secondUsed] = [Math.floor(now / 1000), 0];
+				const reset = (minute + 1) * 60;
+				const over = used >= limit || secondUsed >= Math.floor(limit / 30);
+				if (!over) [used, secondUsed] = [used + 1, secondUsed + 1];
+				const headers = rateHeaders(limit, limit - used, reset);
+				if (over) headers['retry-after'] = String(used >= limit ? Math.max(1, Math.ceil(reset - now / 1000)) : 1);
+				return { status: over ? 429 : 201, headers };
+			},
+		};
+	}
+
+	/** HuskyVoice: a sliding window per key, 429 + Retry-After and nothing else. */
+	function slidingLike(limit: number, windowMs: number): Provider {
+		const sent: number[] = [];
+		return {
+			handle(now) {
+				while (sent.length > 0 && sent[0] <= now - windowMs) sent.shift();
+				if (sent.length >= limit) return { status: 429, headers: { 'retry-after': String(Math.max(1, Math.ceil((sent[0] + windowMs - now) / 1000))) } };
+				sent.push(now);
+				return { status: 200, headers: {} as Record<string, string> };
+			},
+		};
+	}
+
+	/** One execution: `items` requests with `concurrency` workers, each retried after a 429 as the transport does. */
+	async function execution(pacer: RequestPacer, provider: Provider, items: number, concurrency: number, latencyMs: number) {
+		const stats = { requests: 0, refused: 0, doneAt: 0 };
+		let next = 0;
+		const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+		const worker = async () => {
+			while (next < items) {
+				next++;
+				for (;;) {
+					const ticket = await pacer.acquire('k');
+					await pause(latencyMs / 2);
+					const answer = provider.handle(Date.now());
+					await pause(latencyMs / 2);
+					pacer.observe('k', answer.status, answer.headers, ticket);
+					pacer.release('k', ticket);
+					stats.requests++;
+					const row = (timeline[Math.floor(Date.now() / 1000)] ??= [0, 0]);
+					row[0]++;
+					if (answer.status !== 429) break;
+					row[1]++;
+					stats.refused++;
+					await pause(pacer.waitAfterTooManyRequests('k', answer.headers) ?? 1000);
+				}
+			}
+		};
+		await Promise.all(Array.from({ length: concurrency }, worker));
+		stats.doneAt = Date.now();
+		return stats;
+	}
+
+	/** Requests and 429s per second of simulated time; PACING_TIMELINE=1 prints them (seconds mod 1000: requests/429s). */
+	const timeline: Record<number, number[]> = {};
+	afterEach(() => {
+		if (process.env.PACING_TIMELINE) process.stdout.write(`${Object.entries(timeline).map(([sec, [n, r]]) => `${Number(sec) % 1000}:${n}/${r}`).join(' ')}\n`);
+		for (const key of Object.keys(timeline)) delete timeline[Number(key)];
+	});
+
+	async function together(runs: Array<Promise<{ requests: number; refused: number; doneAt: number }>>) {
+		const started = Date.now();
+		let settled = false;
+		const all = Promise.all(runs).finally(() => (settled = true));
+		while (!settled) await jest.advanceTimersByTimeAsync(100);
+		const results = await all;
+		const requests = results.reduce((sum, run) => sum + run.requests, 0);
+		const refused = results.reduce((sum, run) => sum + run.refused, 0);
+		return { requests, refused, seconds: (Math.max(...results.map((run) => run.doneAt)) - started) / 1000 };
+	}
+
+	test('Stream-like 1,200/min, one execution alone: the whole per-second cap, no 429', async () => {
+		const result = await together([execution(new RequestPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 }), streamLike(1200), 1000, 50, 20)]);
+		expect(result.refused).toBe(0);
+		// 1,000 at 40/s is 25 s when the minute allows; the start (a quarter of the cap until the answers show
+		// nobody else) and the minute boundary may add some.
+		expect(result.seconds).toBeLessThan(70);
+	});
+
+	test('Stream-like 1,200/min: three executions of 400 share the per-second cap and the minute; under 5% answered 429', async () => {
+		const provider = streamLike(1200);
+		const result = await together(
+			[0, 1, 2].map(() => execution(new RequestPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 }), provider, 400, 50, 20)),
+		);
+		expect(result.refused / result.requests).toBeLessThan(0.05);
+		// 1,200 requests at a 1,200/min limit: the fastest is one minute window plus a few seconds of the next.
+		expect(result.seconds).toBeLessThan(1200 / ((0.85 * 1200) / 60));
+	});
+
+	test('HuskyVoice-like 600/min sliding window: three executions of 400 learn their share from 429s; under 5% answered 429', async () => {
+		const provider = slidingLike(600, 60_000);
+		const result = await together(
+			[0, 1, 2].map(() => execution(new RequestPacer({ kind: 'slidingWindow', limit: 600, windowMs: 60_000 }), provider, 400, 50, 20)),
+		);
+		expect(result.refused / result.requests).toBeLessThan(0.05);
+		// 1,200 requests: two windows at the least (the second opens 60 s after the first); well under three.
+		expect(result.seconds).toBeLessThan(100);
 	});
 });
