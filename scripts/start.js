@@ -6,6 +6,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const { startN8n, packPackage } = require('./n8n-instance');
+const { N8N_VERSION } = require('./n8n-runtime');
 const { createEmulatorServer, SANDBOX } = require('../test/emulators/server');
 
 const REPO = path.resolve(__dirname, '..');
@@ -81,7 +82,7 @@ async function main() {
 	fs.mkdirSync(USER_FOLDER, { recursive: true });
 	const emulator = await createEmulatorServer({ port: EMULATOR_PORT });
 	process.stdout.write(`API emulators listening on ${emulator.url}\n`);
-	process.stdout.write('Starting n8n 2.41.1 with n8n-nodes-call-deletion (the first start installs n8n; later starts take ~30 s)...\n');
+	process.stdout.write(`Starting n8n ${N8N_VERSION} with n8n-nodes-call-deletion (the first start installs n8n; later starts take ~30 s)...\n`);
 	let n8n;
 	try {
 		n8n = await startN8n({ port: N8N_PORT, userFolder: USER_FOLDER, tarball: packPackage() });
