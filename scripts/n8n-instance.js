@@ -1,5 +1,6 @@
 'use strict';
-// Runs a REAL n8n (2.41.1 on Node 24) with this package installed as a community package, the way
+// Runs a REAL n8n (2.41.1 on Node 24, or the version N8N_VERSION names: see n8n-runtime.js) with this
+// package installed as a community package, the way
 // users get it: packed tarball → ~/.n8n/nodes. Used by the end-to-end tests, `npm start` and the benchmark.
 const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
