@@ -6,6 +6,7 @@
 //
 //   node scripts/bench.js            all scenarios
 //   node scripts/bench.js A C mem    a subset
+// Scenario D starts three more n8n instances (separate processes) that delete against one shared limit.
 const { execFileSync, spawn } = require('node:child_process');
 const path = require('node:path');
 const { request } = require('undici');
@@ -305,6 +306,121 @@ async function scenarioC(n8n, emulator, credentials) {
 	});
 }
 
+/**
+ * D. Several executions, one provider limit: three n8n instances (separate processes, as queue-mode workers
+ * are) start the same bulk delete at the same moment against one Stream app and one HuskyVoice key. Nothing is
+ * shared between them but the provider's answers.
+ */
+async function scenarioD(emulator, tarball) {
+	const EACH = 350;
+	const INSTANCES = 3;
+	const STREAM_LIMIT = 1200;
+	const HUSKY_LIMIT = 600;
+	process.stdout.write(`Starting ${INSTANCES} more n8n instances for scenario D...\n`);
+	const instances = await Promise.all(Array.from({ length: INSTANCES }, () => startN8n({ tarball, quiet: true })));
+	try {
+		const runners = [];
+		for (const n8n of instances) {
+			const stream = await n8n.createCredential('streamVideoApi', 'streamVideoApi', {
+				apiKey: SANDBOX.stream.apiKey,
+				apiSecret: SANDBOX.stream.apiSecret,
+				baseUrl: emulator.streamBaseUrl,
+			});
+			const husky = await n8n.createCredential('huskyVoiceApi', 'huskyVoiceApi', {
+				apiKey: SANDBOX.husky.apiKey,
+				authHeader: 'xApiKey',
+				baseUrl: emulator.huskyBaseUrl,
+			});
+			runners.push({
+				stream: await webhookWorkflow(
+					n8n,
+					ourNode('Stream Video', 'streamVideo', 'streamVideoApi', stream, { resource: 'call', operation: 'delete', callType: 'default', callId: '={{ $json.callId }}', options: {} }),
+				),
+				husky: await webhookWorkflow(
+					n8n,
+					ourNode('HuskyVoice', 'huskyVoice', 'huskyVoiceApi', husky, {
+						authentication: 'apiKey',
+						resource: 'call',
+						operation: 'delete',
+						callId: '={{ $json.callId }}',
+						options: { rateLimitPerMinute: HUSKY_LIMIT },
+					}),
+				),
+			});
+		}
+		const idsOf = (prefix, instance) => Array.from({ length: EACH }, (_, index) => `${prefix}-${instance}-${index}`);
+		// Warm each instance's paths (first-use costs) on calls that are not part of the measured runs.
+		emulator.reset();
+		emulator.stream.seedCalls(runners.map((_, i) => ({ type: 'default', id: `dw-${i}`, ended_at: new Date().toISOString() })));
+		emulator.husky.seedCalls(runners.map((_, i) => ({ call_id: `dw-${i}`, status: 'completed' })));
+		for (const [i, runner] of runners.entries()) {
+			await runner.stream([{ callId: `dw-${i}` }]);
+			await runner.husky([{ callId: `dw-${i}` }]);
+		}
+
+		const rows = [];
+		const total = EACH * INSTANCES;
+		const measure = async (label, provider, limitPerMinute, seed, pick, ideal) => {
+			emulator.reset();
+			seed();
+			const started = Date.now();
+			const results = await Promise.all(runners.map((runner, i) => pick(runner)(idsOf(label[0].toLowerCase() === 's' ? 'ds' : 'dh', i).map((callId) => ({ callId })))));
+			const wallMs = Date.now() - started;
+			const stats = emulator.stats()[provider] ?? { requests: 0, tooManyRequests: 0 };
+			const failed = results.reduce((sum, result) => sum + result.failed, 0);
+			const rate = (total - failed) / (wallMs / 60_000);
+			rows.push({
+				run: label,
+				executions: INSTANCES,
+				items: total,
+				failed,
+				stopped: results.filter((result) => result.stopped).length,
+				wallS: round(wallMs / 1000),
+				'each wallS': results.map((result) => round(result.wallMs / 1000, 1)).join(' / '),
+				requests: stats.requests,
+				'429s': stats.tooManyRequests,
+				'429 share': round(stats.tooManyRequests / Math.max(1, stats.requests), 3),
+				'deletes/min': Math.round(rate),
+				'÷ limit': round(rate / limitPerMinute),
+				'÷ allowed rate': round(ideal(total, started) / wallMs),
+			});
+		};
+		await measure(
+			`Stream-like ${STREAM_LIMIT}/min (per-second cap ${STREAM_LIMIT / 30}/s)`,
+			'stream',
+			STREAM_LIMIT,
+			() => {
+				emulator.stream.configure({ rateLimits: { deleteCall: STREAM_LIMIT } });
+				emulator.stream.seedCalls(runners.flatMap((_, i) => idsOf('ds', i).map((id) => ({ type: 'default', id, ended_at: new Date().toISOString() }))));
+			},
+			(runner) => runner.stream,
+			(n, started) => idealStreamMs(n, STREAM_LIMIT, started),
+		);
+		await measure(
+			`HuskyVoice-like ${HUSKY_LIMIT}/min sliding window`,
+			'husky',
+			HUSKY_LIMIT,
+			() => {
+				emulator.husky.configure({ rateLimitPerMinute: HUSKY_LIMIT, windowMs: 60_000 });
+				emulator.husky.seedCalls(runners.flatMap((_, i) => idsOf('dh', i).map((call_id) => ({ call_id, status: 'completed' }))));
+			},
+			(runner) => runner.husky,
+			(n) => idealSlidingMs(n, HUSKY_LIMIT, 60_000),
+		);
+		return {
+			title: `D. ${INSTANCES} n8n instances at once, ${EACH} deletes each, one provider limit`,
+			rows,
+			figures: {
+				'÷ limit': 'deletes per minute of all executions together (until the last finished) over the per-minute limit',
+				'÷ allowed rate': 'the fastest finish the limit permits for all items together, over the time taken (1.0 is the physical best)',
+				goals: '0 failed; Stream ≥ 0.85 of the limit; 429s under 5% of requests',
+			},
+		};
+	} finally {
+		await Promise.all(instances.map((n8n) => n8n.stop()));
+	}
+}
+
 const HEAP_CAP_MB = 256;
 
 async function memory(emulator) {
@@ -348,9 +464,10 @@ function print(report) {
 async function main() {
 	const emulator = await createEmulatorServer({ port: 0, seedSandbox: false });
 	const reports = [];
+	const tarball = ['a', 'b', 'c', 'd'].some(wanted) ? packPackage() : undefined;
 	if (['a', 'b', 'c'].some(wanted)) {
 		process.stdout.write('Starting n8n 2.41.1 with the packed package...\n');
-		const n8n = await startN8n({ tarball: packPackage(), quiet: true });
+		const n8n = await startN8n({ tarball, quiet: true });
 		try {
 			const credentials = {
 				stream: await n8n.createCredential('streamVideoApi', 'streamVideoApi', {
@@ -377,6 +494,11 @@ async function main() {
 		} finally {
 			await n8n.stop();
 		}
+	}
+	if (wanted('d')) {
+		const report = await scenarioD(emulator, tarball);
+		print(report);
+		reports.push(report);
 	}
 	if (wanted('mem')) {
 		const report = await memory(emulator);
