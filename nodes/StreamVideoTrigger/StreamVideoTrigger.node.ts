@@ -3,11 +3,12 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { describeTask } from '../StreamVideo/session';
 import { isStreamNotFound, StreamApi, streamPaths } from '../StreamVideo/transport';
+import { taskIdRule } from '../StreamVideo/descriptions';
+import { forEachConcurrently } from '../shared/runner';
 import { isTransientFailure } from '../shared/transport';
-import { parseIdList } from '../shared/validation';
+import { parseIdList, requireId } from '../shared/validation';
 import { EmittedTasks, type TriggerState } from './emittedTasks';
 
-const TASK_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
 /** Polls that may fail in a row for transient reasons before the failure is reported. */
 const TRANSIENT_POLLS_BEFORE_ERROR = 3;
 /** Part of n8n's poll budget we use, leaving room to emit and commit. */
@@ -104,13 +105,7 @@ export class StreamVideoTrigger implements INodeType {
 		const manual = this.getMode() === 'manual';
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const emitOn = String(options.emitOn ?? 'both');
-		const watched = parseIdList(this.getNodeParameter('taskIds', ''));
-		const invalid = watched.find((id) => !TASK_ID_PATTERN.test(id));
-		if (invalid !== undefined) {
-			throw new NodeOperationError(this.getNode(), `Task ID "${invalid.slice(0, 40)}" is not a Stream task ID`, {
-				description: 'Task IDs use letters, digits and - _ . : only, separated by commas or new lines.',
-			});
-		}
+		const watched = parseIdList(this.getNodeParameter('taskIds', '')).map((id) => requireId(this.getNode(), id, taskIdRule, 0));
 		// Manual runs do not save static data, so they neither read nor record what was emitted.
 		const state = manual ? undefined : (this.getWorkflowStaticData('node') as TriggerState);
 		const emitted = new EmittedTasks(state);
@@ -128,14 +123,12 @@ export class StreamVideoTrigger implements INodeType {
 		});
 		const deadline = Date.now() + pollBudgetMs(this) * BUDGET_SHARE;
 		const results = new Map<string, PollResult>();
-		let next = 0;
-		const worker = async () => {
-			while (next < toFetch.length && Date.now() < deadline) {
-				const taskId = toFetch[next++];
-				results.set(taskId, await fetchTask(api, taskId));
-			}
-		};
-		await Promise.all(Array.from({ length: api.client.options.concurrency }, worker));
+		await forEachConcurrently(
+			toFetch,
+			api.client.options.concurrency,
+			async (taskId) => void results.set(taskId, await fetchTask(api, taskId)),
+			() => Date.now() < deadline,
+		);
 
 		// A refused credential or a bad request will not heal by itself: report it through n8n's trigger error path.
 		const fatal = [...results.values()].find((result) => result.kind === 'fatal');

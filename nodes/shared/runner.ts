@@ -83,18 +83,21 @@ export async function runOperation<Session extends object>(
 
 	// The first item runs alone: it warms what every later item shares (an access token, rate-limit
 	// knowledge), so a 500-item run asks for one token, not one per concurrent worker.
-	let next = 0;
-	if (items.length > 0) await runItem(next++);
-	const worker = async (): Promise<void> => {
-		while (next < items.length && !stopError && !cancelSignal?.aborted) await runItem(next++);
+	let started = 0;
+	const itemIndexes = items.map((_, itemIndex) => itemIndex);
+	const start = async (itemIndex: number) => {
+		started = itemIndex + 1;
+		await runItem(itemIndex);
 	};
-	await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+	const keepGoing = () => !stopError && !cancelSignal?.aborted;
+	await forEachConcurrently(itemIndexes.slice(0, 1), 1, start);
+	await forEachConcurrently(itemIndexes.slice(1), concurrency, start, keepGoing);
 
 	if (stopError) throw stopError.error;
 	// Stopped by the user: items not yet started are left alone, and n8n discards the run's output.
-	if (cancelSignal?.aborted) throw stoppedError(ctx, next, items.length);
+	if (cancelSignal?.aborted) throw stoppedError(ctx, started, items.length);
 	const finishFailures = await (session as BatchSession).finish?.();
-	if (cancelSignal?.aborted) throw stoppedError(ctx, next, items.length);
+	if (cancelSignal?.aborted) throw stoppedError(ctx, started, items.length);
 	for (const [itemIndex, error] of finishFailures ?? []) fail(itemIndex, error);
 	const batchStop = stopError as { error: Error } | undefined;
 	if (batchStop) throw batchStop.error;
@@ -109,11 +112,16 @@ export async function runOperation<Session extends object>(
 	];
 }
 
-/** Runs `work` over `entries` with at most `concurrency` at a time. */
-export async function forEachConcurrently<T>(entries: T[], concurrency: number, work: (entry: T) => Promise<void>): Promise<void> {
+/** Runs `work` over `entries` in order, at most `concurrency` at a time; no new entry starts once `keepGoing` says no. */
+export async function forEachConcurrently<T>(
+	entries: T[],
+	concurrency: number,
+	work: (entry: T) => Promise<void>,
+	keepGoing: () => boolean = () => true,
+): Promise<void> {
 	let next = 0;
 	const worker = async () => {
-		while (next < entries.length) await work(entries[next++]);
+		while (next < entries.length && keepGoing()) await work(entries[next++]);
 	};
 	await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, worker));
 }
