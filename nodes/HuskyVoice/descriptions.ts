@@ -1,7 +1,17 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { transportOptions } from '../shared/descriptions';
+import type { IdRule } from '../shared/validation';
 import { HUSKY_DEFAULT_RATE_LIMIT } from './transport';
+
+/** HuskyVoice call IDs are UUIDs or `call_…` (docs.huskyvoice.ai, Call Status). */
+export const huskyCallIdRule: IdRule = {
+	label: 'Call ID',
+	field: 'callId',
+	maxLength: 128,
+	pattern: /^[A-Za-z0-9_-]+$/,
+	patternHint: 'HuskyVoice call IDs look like 550e8400-e29b-41d4-a716-446655440000 or call_abc123.',
+};
 
 export const callIdField: INodeProperties = {
 	displayName: 'Call ID',

@@ -1,9 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { transportOptionsFrom } from '../shared/session';
 import { ProviderClient } from '../shared/transport';
-import type { ApiRequest, ProviderProfile } from '../shared/types';
-import type { IdRule } from '../shared/validation';
+import { ProviderApi } from '../shared/api';
+import type { ProviderProfile, TransportOptions } from '../shared/types';
 import { pathSegment, requireBaseUrl } from '../shared/validation';
 
 export const HUSKY_API_CREDENTIAL = 'huskyVoiceApi';
@@ -41,14 +40,6 @@ export function isHuskyNotFound(status: number, body: unknown): boolean {
 	return status === 404 && huskyProfile(HUSKY_API_CREDENTIAL).parseError(status, body).code === 'NOT_FOUND';
 }
 
-export const huskyCallIdRule: IdRule = {
-	label: 'Call ID',
-	field: 'callId',
-	maxLength: 128,
-	pattern: /^[A-Za-z0-9_-]+$/,
-	patternHint: 'HuskyVoice call IDs look like 550e8400-e29b-41d4-a716-446655440000 or call_abc123.',
-};
-
 export const huskyPaths = {
 	call: (callId: string) => `/calls/${pathSegment(callId)}`,
 	cancel: (callId: string) => `/calls/${pathSegment(callId)}/cancel`,
@@ -56,32 +47,16 @@ export const huskyPaths = {
 	hook: () => '/hooks',
 };
 
-/** One execution's HuskyVoice client, paced to the key's per-minute limit. */
-export class HuskySession {
-	constructor(
-		readonly client: ProviderClient,
-		private readonly baseUrl: string,
-		readonly viaWebhook: boolean,
-	) {}
-
-	static async create(ctx: IExecuteFunctions, concurrency: number): Promise<HuskySession> {
-		const viaWebhook = ctx.getNodeParameter('authentication', 0, 'apiKey') === 'webhookToken';
-		const credentialType = viaWebhook ? HUSKY_WEBHOOK_CREDENTIAL : HUSKY_API_CREDENTIAL;
-		const credentials = await ctx.getCredentials(credentialType);
-		const baseUrl = requireBaseUrl(ctx.getNode(), credentials.baseUrl, 'HuskyVoice base URL', 0);
-		const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
-		const limit = Number(options.rateLimitPerMinute ?? HUSKY_DEFAULT_RATE_LIMIT);
-		const client = new ProviderClient(
-			ctx,
-			huskyProfile(credentialType),
-			{ kind: 'slidingWindow', limit: limit > 0 ? limit : HUSKY_DEFAULT_RATE_LIMIT, windowMs: 60_000 },
-			transportOptionsFrom(ctx, concurrency),
-		);
-		return new HuskySession(client, baseUrl, viaWebhook);
-	}
-
-	request(request: Omit<ApiRequest, 'url'> & { path: string }, itemIndex: number, acceptStatuses: number[] = []) {
-		const { path, ...rest } = request;
-		return this.client.request({ ...rest, url: `${this.baseUrl}${path}` }, itemIndex, acceptStatuses);
-	}
+/** HuskyVoice's API for one execution, paced to the key's per-minute limit (sliding window). */
+export async function openHuskyApi(
+	ctx: IExecuteFunctions,
+	credentialType: string,
+	ratePerMinute: number,
+	options: TransportOptions,
+): Promise<ProviderApi> {
+	const credentials = await ctx.getCredentials(credentialType);
+	const baseUrl = requireBaseUrl(ctx.getNode(), credentials.baseUrl, 'HuskyVoice base URL', 0);
+	const limit = ratePerMinute > 0 ? ratePerMinute : HUSKY_DEFAULT_RATE_LIMIT;
+	const client = new ProviderClient(ctx, huskyProfile(credentialType), { kind: 'slidingWindow', limit, windowMs: 60_000 }, options);
+	return new ProviderApi(client, baseUrl);
 }

@@ -1,4 +1,14 @@
 import type { INodeProperties } from 'n8n-workflow';
+import type { IdRule } from '../shared/validation';
+
+/** Graph call IDs are GUID-like (Graph call resource). */
+export const graphCallIdRule: IdRule = {
+	label: 'Call ID',
+	field: 'callId',
+	maxLength: 256,
+	pattern: /^[A-Za-z0-9._:=-]+$/,
+	patternHint: 'Graph call IDs look like 2f1a0c00-8a5e-4b34-9f6a-6d8e11b2a3c4: letters, digits and - . _ : = only.',
+};
 
 export const callIdField: INodeProperties = {
 	displayName: 'Call ID',

@@ -1,10 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { transportOptionsFrom } from '../shared/session';
 import { ProviderClient } from '../shared/transport';
-import type { ApiRequest, ProviderProfile } from '../shared/types';
-import type { IdRule } from '../shared/validation';
+import { ProviderApi } from '../shared/api';
+import type { ProviderProfile, TransportOptions } from '../shared/types';
 import { pathSegment, requireBaseUrl } from '../shared/validation';
 import { graphEndpoints, TENANT_ID_PATTERN } from './cloud';
 
@@ -41,44 +40,23 @@ export function isGraphCallNotFound(status: number, body: unknown): boolean {
 	return status === 404 && (code === '8522' || code === '9997');
 }
 
-export const graphCallIdRule: IdRule = {
-	label: 'Call ID',
-	field: 'callId',
-	maxLength: 256,
-	pattern: /^[A-Za-z0-9._:=-]+$/,
-	patternHint: 'Graph call IDs look like 2f1a0c00-8a5e-4b34-9f6a-6d8e11b2a3c4: letters, digits and - . _ : = only.',
-};
-
 export const graphPaths = {
 	call: (apiVersion: string, callId: string) => `/${apiVersion}/communications/calls/${pathSegment(callId)}`,
 };
 
-/** One execution's Graph client. The token lives in the credential, fetched once and shared. */
-export class GraphSession {
-	constructor(
-		readonly client: ProviderClient,
-		private readonly graphUrl: string,
-	) {}
-
-	static async create(ctx: IExecuteFunctions, concurrency: number): Promise<GraphSession> {
-		const credentials = await ctx.getCredentials(GRAPH_CREDENTIAL);
-		const node = ctx.getNode();
-		const tenantId = String(credentials.tenantId ?? '').trim();
-		if (!TENANT_ID_PATTERN.test(tenantId)) {
-			throw new NodeOperationError(node, `Tenant ID "${tenantId}" is not valid`, {
-				description:
-					'Use the Directory (tenant) ID from Azure portal → Microsoft Entra ID → Overview (a GUID), or a verified domain such as contoso.onmicrosoft.com.',
-			});
-		}
-		const endpoints = graphEndpoints(credentials);
-		requireBaseUrl(node, endpoints.authorityUrl, 'Microsoft authority URL', 0);
-		const graphUrl = requireBaseUrl(node, endpoints.graphUrl, 'Microsoft Graph URL', 0);
-		const client = new ProviderClient(ctx, graphProfile, { kind: 'none' }, transportOptionsFrom(ctx, concurrency));
-		return new GraphSession(client, graphUrl);
+/** Microsoft Graph's API for one execution. The token lives in the credential, fetched once and shared. */
+export async function openGraphApi(ctx: IExecuteFunctions, options: TransportOptions): Promise<ProviderApi> {
+	const credentials = await ctx.getCredentials(GRAPH_CREDENTIAL);
+	const node = ctx.getNode();
+	const tenantId = String(credentials.tenantId ?? '').trim();
+	if (!TENANT_ID_PATTERN.test(tenantId)) {
+		throw new NodeOperationError(node, `Tenant ID "${tenantId}" is not valid`, {
+			description:
+				'Use the Directory (tenant) ID from Azure portal → Microsoft Entra ID → Overview (a GUID), or a verified domain such as contoso.onmicrosoft.com.',
+		});
 	}
-
-	request(request: Omit<ApiRequest, 'url'> & { path: string }, itemIndex: number, acceptStatuses: number[] = []) {
-		const { path, ...rest } = request;
-		return this.client.request({ ...rest, url: `${this.graphUrl}${path}` }, itemIndex, acceptStatuses);
-	}
+	const endpoints = graphEndpoints(credentials);
+	requireBaseUrl(node, endpoints.authorityUrl, 'Microsoft authority URL', 0);
+	const graphUrl = requireBaseUrl(node, endpoints.graphUrl, 'Microsoft Graph URL', 0);
+	return new ProviderApi(new ProviderClient(ctx, graphProfile, { kind: 'none' }, options), graphUrl);
 }

@@ -2,14 +2,14 @@ import type { IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import type { DeletionAudit } from '../shared/audit';
-import { deletionAudit } from '../shared/audit';
 import { sleepUnlessCancelled } from '../shared/cancellation';
-import { lookUpUntilGone, stillReadable, unverifiable, type LookUpResult } from '../shared/erasure';
+import { lookUpUntilGone, notFoundOrError, stillReadable, unverifiable, type LookUpResult } from '../shared/erasure';
 import { forEachConcurrently, type BatchSession } from '../shared/runner';
 import { transportOptionsFrom } from '../shared/session';
 import { toIsoTime } from '../shared/time';
 import type { ApiResponse } from '../shared/types';
-import { isStreamNotFound, StreamApi, streamPaths } from './transport';
+import type { ProviderApi } from '../shared/api';
+import { isStreamNotFound, openStreamApi, streamPaths } from './transport';
 
 const TASK_POLL_INTERVAL_MS = 1000;
 const TERMINAL_TASK_STATUSES = new Set(['completed', 'failed']);
@@ -44,14 +44,14 @@ export class StreamSession implements BatchSession {
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
-		readonly api: StreamApi,
+		readonly api: ProviderApi,
 	) {}
 
 	static async create(ctx: IExecuteFunctions, concurrency: number): Promise<StreamSession> {
-		return new StreamSession(ctx, await StreamApi.create(ctx, transportOptionsFrom(ctx, concurrency)));
+		return new StreamSession(ctx, await openStreamApi(ctx, transportOptionsFrom(ctx, concurrency)));
 	}
 
-	/** A 404 from Stream: an audit item when the user allows it (or a retry found the work done), else an error. */
+	/** A 404 from Stream on delete: "not found" (the call, recording or transcription) or an unknown call type. */
 	notFound(
 		response: ApiResponse,
 		callId: string,
@@ -60,18 +60,17 @@ export class StreamSession implements BatchSession {
 		itemIndex: number,
 		subject = 'call',
 	): DeletionAudit {
-		const notFound = isStreamNotFound(response.status, response.body);
-		if (notFound && (options.ignoreNotFound === true || response.retriedAfterLostResponse)) {
-			return deletionAudit('streamVideo', callId, 'not_found', response, identity);
-		}
-		const client = this.api.client;
-		throw client.toNodeError(
-			client.failureFrom(response),
-			itemIndex,
-			{ context: { callId, callType: identity.callType, sessionId: identity.sessionId, filename: identity.filename } },
-			notFound
-				? `The ${subject} does not exist or was already deleted. Turn on "Ignore Not Found" to count it as done.`
-				: 'Check the call type: it must exist in your Stream app (Dashboard → Video & Audio → Call Types).',
+		const context = { callId, callType: identity.callType, sessionId: identity.sessionId, filename: identity.filename };
+		return notFoundOrError(
+			this.api.client,
+			response,
+			{ provider: 'streamVideo', callId, itemIndex, extra: identity, context },
+			{
+				matches: isStreamNotFound(response.status, response.body),
+				ignoreNotFound: options.ignoreNotFound === true,
+				advice: `The ${subject} does not exist or was already deleted. Turn on "Ignore Not Found" to count it as done.`,
+				otherAdvice: 'Check the call type: it must exist in your Stream app (Dashboard → Video & Audio → Call Types).',
+			},
 		);
 	}
 

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
 
 import { DEFAULT_TRANSPORT_OPTIONS, ProviderClient } from '../shared/transport';
-import type { ApiRequest, ProviderProfile, TransportOptions } from '../shared/types';
+import { ProviderApi } from '../shared/api';
+import type { ProviderProfile, TransportOptions } from '../shared/types';
 import { pathSegment, requireBaseUrl } from '../shared/validation';
 
 export const STREAM_CREDENTIAL = 'streamVideoApi';
@@ -53,21 +54,12 @@ export const streamPaths = {
 	queryCalls: () => '/api/v2/video/calls',
 };
 
-/** One execution's view of Stream: the client (with its pacing state) and the base URL. */
-export class StreamApi {
-	constructor(
-		readonly client: ProviderClient,
-		private readonly baseUrl: string,
-	) {}
-
-	static async create(ctx: IExecuteFunctions | IPollFunctions, options: TransportOptions = DEFAULT_TRANSPORT_OPTIONS): Promise<StreamApi> {
-		const credentials = await ctx.getCredentials(STREAM_CREDENTIAL);
-		const baseUrl = requireBaseUrl(ctx.getNode(), credentials.baseUrl, 'Stream Video base URL', 0);
-		return new StreamApi(new ProviderClient(ctx, streamProfile, STREAM_PACING, options), baseUrl);
-	}
-
-	request(request: Omit<ApiRequest, 'url'> & { path: string }, itemIndex: number, acceptStatuses: number[] = []) {
-		const { path, ...rest } = request;
-		return this.client.request({ ...rest, url: `${this.baseUrl}${path}` }, itemIndex, acceptStatuses);
-	}
+/** Stream's API for one execution (an action run or one poll of the trigger). */
+export async function openStreamApi(
+	ctx: IExecuteFunctions | IPollFunctions,
+	options: TransportOptions = DEFAULT_TRANSPORT_OPTIONS,
+): Promise<ProviderApi> {
+	const credentials = await ctx.getCredentials(STREAM_CREDENTIAL);
+	const baseUrl = requireBaseUrl(ctx.getNode(), credentials.baseUrl, 'Stream Video base URL', 0);
+	return new ProviderApi(new ProviderClient(ctx, streamProfile, STREAM_PACING, options), baseUrl);
 }

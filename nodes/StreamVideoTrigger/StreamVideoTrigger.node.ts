@@ -2,7 +2,8 @@ import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, 
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { describeTask } from '../StreamVideo/session';
-import { isStreamNotFound, StreamApi, streamPaths } from '../StreamVideo/transport';
+import type { ProviderApi } from '../shared/api';
+import { isStreamNotFound, openStreamApi, streamPaths } from '../StreamVideo/transport';
 import { taskIdRule } from '../StreamVideo/descriptions';
 import { forEachConcurrently } from '../shared/runner';
 import { isTransientFailure } from '../shared/transport';
@@ -115,7 +116,7 @@ export class StreamVideoTrigger implements INodeType {
 			return null;
 		}
 
-		const api = await StreamApi.create(this, {
+		const api = await openStreamApi(this, {
 			concurrency: Math.max(1, Math.min(50, Number(options.concurrency ?? 10))),
 			timeoutMs: 15_000,
 			maxAttempts: 1,
@@ -160,7 +161,7 @@ export class StreamVideoTrigger implements INodeType {
 	}
 }
 
-async function fetchTask(api: StreamApi, taskId: string): Promise<PollResult> {
+async function fetchTask(api: ProviderApi, taskId: string): Promise<PollResult> {
 	const outcome = await api
 		.request({ method: 'GET', path: streamPaths.task(taskId), rateLimitKey: 'getTask', context: { taskId } }, 0, [404])
 		.then(

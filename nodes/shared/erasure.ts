@@ -1,8 +1,10 @@
 import type { IDataObject, NodeApiError } from 'n8n-workflow';
 
+import type { DeletionAudit } from './audit';
+import { deletionAudit } from './audit';
 import { sleepUnlessCancelled } from './cancellation';
 import { ProviderRequestFailure, type ProviderClient } from './transport';
-import type { ApiResponse } from './types';
+import type { ApiResponse, ProviderName } from './types';
 
 /**
  * Look-ups after a delete before the item counts as still readable. Providers are eventually consistent:
@@ -91,4 +93,36 @@ export function stillReadable(client: ProviderClient, response: ApiResponse, ite
 /** For items whose credential cannot look calls up: nothing is claimed, and the record says why. */
 export function unverifiable(note: string): Verification {
 	return { verified: null, verificationNote: note };
+}
+
+/** How one delete treats a provider's 404. */
+export interface NotFoundRule {
+	/** The answer is the provider's "nothing here", as opposed to another 404 (an unknown call type). */
+	matches: boolean;
+	ignoreNotFound: boolean;
+	/** What the user should do, for a "nothing here" that is not ignored. */
+	advice: string;
+	/** What the user should do, for any other 404. */
+	otherAdvice?: string;
+}
+
+/**
+ * A 404 on delete: an audit item with outcome "not_found" when the user allows it (or when a retry found the
+ * work done by an earlier attempt whose answer was lost), otherwise the item's error.
+ */
+export function notFoundOrError(
+	client: ProviderClient,
+	response: ApiResponse,
+	item: { provider: ProviderName; callId: string; itemIndex: number; extra: IDataObject; context: IDataObject },
+	rule: NotFoundRule,
+): DeletionAudit {
+	if (rule.matches && (rule.ignoreNotFound || response.retriedAfterLostResponse)) {
+		return deletionAudit(item.provider, item.callId, 'not_found', response, item.extra);
+	}
+	throw client.toNodeError(
+		client.failureFrom(response),
+		item.itemIndex,
+		{ context: item.context },
+		rule.matches ? rule.advice : rule.otherAdvice,
+	);
 }

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { runOperation, type OperationMap } from '../../shared/runner';
-import { GraphSession } from '../transport';
+import { GraphSession } from '../session';
 import * as call from './call';
 
 const operations: OperationMap<GraphSession> = {

@@ -2,9 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { requireId } from '../../../shared/validation';
-import { callIdField, huskyTransportOptions } from '../../descriptions';
-import type { HuskySession } from '../../transport';
-import { huskyCallIdRule, huskyPaths } from '../../transport';
+import { callIdField, huskyCallIdRule, huskyTransportOptions } from '../../descriptions';
+import type { HuskySession } from '../../session';
+import { huskyPaths } from '../../transport';
 import { optionsCollection } from '../../../shared/descriptions';
 
 const properties: INodeProperties[] = [
@@ -26,7 +26,7 @@ export const description = updateDisplayOptions(
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, session: HuskySession): Promise<IDataObject> {
 	const callId = requireId(this.getNode(), this.getNodeParameter('callId', itemIndex), huskyCallIdRule, itemIndex);
-	const response = await session.request({ method: 'POST', path: huskyPaths.cancel(callId), context: { callId } }, itemIndex);
+	const response = await session.api.request({ method: 'POST', path: huskyPaths.cancel(callId), context: { callId } }, itemIndex);
 	return {
 		provider: 'huskyVoice',
 		callId,

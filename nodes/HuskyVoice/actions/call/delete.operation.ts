@@ -3,13 +3,13 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { deletionAudit } from '../../../shared/audit';
 import { dryRunOption, ignoreNotFoundOption, optionsCollection, verifyOption } from '../../../shared/descriptions';
-import { unconfirmedDeletion, unverifiable, verifyGone } from '../../../shared/erasure';
+import { notFoundOrError, unconfirmedDeletion, unverifiable, verifyGone } from '../../../shared/erasure';
 import { ProviderRequestFailure } from '../../../shared/transport';
 import type { ApiResponse } from '../../../shared/types';
 import { requireId } from '../../../shared/validation';
-import { callIdField, huskyTransportOptions } from '../../descriptions';
-import type { HuskySession } from '../../transport';
-import { huskyCallIdRule, huskyPaths, isHuskyNotFound } from '../../transport';
+import { callIdField, huskyCallIdRule, huskyTransportOptions } from '../../descriptions';
+import type { HuskySession } from '../../session';
+import { huskyPaths, isHuskyNotFound } from '../../transport';
 
 const NOT_FOUND_ADVICE =
 	'HuskyVoice has no COMPLETED call with this ID: it may still be pending or in progress (use Cancel for a pending call), cancelled, already deleted, or unknown. The webhook cannot look calls up to tell which; use API Key authentication for that. Turn on "Ignore Not Found" to count it as done.';
@@ -64,7 +64,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 				note: WEBHOOK_CANNOT_LOOK_UP,
 			};
 		}
-		const response = await session.request({ method: 'GET', path: huskyPaths.call(callId), context }, itemIndex, [404]);
+		const response = await session.api.request({ method: 'GET', path: huskyPaths.call(callId), context }, itemIndex, [404]);
 		if (response.status === 404) return notFound(session, response, callId, options, itemIndex, via);
 		const call = (response.body.data ?? {}) as IDataObject;
 		return deletionAudit('huskyVoice', callId, 'dry_run', response, {
@@ -76,12 +76,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 	}
 
 	const response = session.viaWebhook
-		? await session.request(
+		? await session.api.request(
 				{ method: 'POST', path: huskyPaths.hook(), body: { action: 'call.delete', data: { call_id: callId } }, context },
 				itemIndex,
 				[404],
 			)
-		: await session.request({ method: 'DELETE', path: huskyPaths.call(callId), context }, itemIndex, [404]);
+		: await session.api.request({ method: 'DELETE', path: huskyPaths.call(callId), context }, itemIndex, [404]);
 	if (response.status === 404) {
 		const record = await notFound(session, response, callId, options, itemIndex, via);
 		if (options.verify === true) Object.assign(record, session.viaWebhook ? unverifiable(WEBHOOK_CANNOT_LOOK_UP) : verifiedNow());
@@ -98,7 +98,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 				: data.call_id !== callId
 					? `the answer is about call ${JSON.stringify(data.call_id ?? null)}`
 					: undefined;
-	if (unconfirmed) throw unconfirmedDeletion(session.client, response, itemIndex, context, unconfirmed);
+	if (unconfirmed) throw unconfirmedDeletion(session.api.client, response, itemIndex, context, unconfirmed);
 
 	const record = deletionAudit('huskyVoice', callId, 'deleted', response, { via });
 	if (options.verify === true) {
@@ -106,7 +106,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 			record,
 			session.viaWebhook
 				? unverifiable(WEBHOOK_CANNOT_LOOK_UP)
-				: await verifyGone(session.client, itemIndex, context, async () => {
+				: await verifyGone(session.api.client, itemIndex, context, async () => {
 						const lookedUp = await lookUp(session, callId, itemIndex);
 						return lookedUp.status === 404 ? { gone: true } : { gone: false, response: lookedUp };
 					}),
@@ -122,7 +122,7 @@ const verifiedNow = () => ({ verified: true, verifiedAt: new Date().toISOString(
 
 /** GET /v1/calls/{id}: 404 once the record is gone (a delete removes it; a cancel keeps it). */
 async function lookUp(session: HuskySession, callId: string, itemIndex: number): Promise<ApiResponse> {
-	return await session.request({ method: 'GET', path: huskyPaths.call(callId), context: { callId } }, itemIndex, [404]);
+	return await session.api.request({ method: 'GET', path: huskyPaths.call(callId), context: { callId } }, itemIndex, [404]);
 }
 
 /**
@@ -138,15 +138,17 @@ async function notFound(
 	itemIndex: number,
 	via: string,
 ): Promise<IDataObject> {
-	const notFoundAnswer = isHuskyNotFound(response.status, response.body);
-	const fail = (advice?: string) =>
-		session.client.toNodeError(session.client.failureFrom(response), itemIndex, { context: { callId } }, advice);
-	if (!notFoundAnswer) throw fail();
-	if (session.viaWebhook) {
-		if (options.ignoreNotFound === true || response.retriedAfterLostResponse) {
-			return deletionAudit('huskyVoice', callId, 'not_found', response, { via, note: WEBHOOK_NOT_FOUND_NOTE });
-		}
-		throw fail(NOT_FOUND_ADVICE);
+	const client = session.api.client;
+	const item = { provider: 'huskyVoice' as const, callId, itemIndex, context: { callId } };
+	const matches = isHuskyNotFound(response.status, response.body);
+	const ignoreNotFound = options.ignoreNotFound === true;
+	if (!matches || session.viaWebhook) {
+		return notFoundOrError(
+			client,
+			response,
+			{ ...item, extra: { via, note: WEBHOOK_NOT_FOUND_NOTE } },
+			{ matches, ignoreNotFound, advice: NOT_FOUND_ADVICE },
+		);
 	}
 	const lookedUp = await lookUp(session, callId, itemIndex);
 	if (lookedUp.status !== 404) {
@@ -154,20 +156,17 @@ async function notFound(
 		// The provider's own code (NOT_FOUND) stays; the message says what the look-up found.
 		const failure = new ProviderRequestFailure(
 			response.status,
-			session.client.failureFrom(response).code,
+			client.failureFrom(response).code,
 			`Call ${callId} is ${status}, not completed, so it cannot be erased yet`,
 			response.requestId,
 			response.attempts,
 		);
-		throw session.client.toNodeError(
+		throw client.toNodeError(
 			failure,
 			itemIndex,
 			{ context: { callId, callStatus: status } },
 			NOT_COMPLETED_ADVICE[status] ?? NOT_COMPLETED_ADVICE.default,
 		);
 	}
-	if (options.ignoreNotFound === true || response.retriedAfterLostResponse) {
-		return deletionAudit('huskyVoice', callId, 'not_found', response, { via });
-	}
-	throw fail(GONE_ADVICE);
+	return notFoundOrError(client, response, { ...item, extra: { via } }, { matches, ignoreNotFound, advice: GONE_ADVICE });
 }

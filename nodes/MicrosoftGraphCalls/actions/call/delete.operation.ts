@@ -3,11 +3,11 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { deletionAudit } from '../../../shared/audit';
 import { dryRunOption, ignoreNotFoundOption, optionsCollection, transportOptions, verifyOption } from '../../../shared/descriptions';
-import { unconfirmedDeletion, verifyGone } from '../../../shared/erasure';
+import { notFoundOrError, unconfirmedDeletion, verifyGone } from '../../../shared/erasure';
 import { requireId } from '../../../shared/validation';
-import { apiVersionOption, callIdField } from '../../descriptions';
-import type { GraphSession } from '../../transport';
-import { graphCallIdRule, graphPaths, isGraphCallNotFound } from '../../transport';
+import { apiVersionOption, callIdField, graphCallIdRule } from '../../descriptions';
+import type { GraphSession } from '../../session';
+import { graphPaths, isGraphCallNotFound } from '../../transport';
 
 const properties: INodeProperties[] = [
 	{
@@ -41,21 +41,19 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 	const context = { callId };
 	const dryRun = options.dryRun === true;
 
-	const response = await session.request({ method: dryRun ? 'GET' : 'DELETE', path, context }, itemIndex, [404]);
+	const response = await session.api.request({ method: dryRun ? 'GET' : 'DELETE', path, context }, itemIndex, [404]);
 	if (response.status === 404) {
-		const notFound = isGraphCallNotFound(response.status, response.body);
-		if (notFound && (options.ignoreNotFound === true || response.retriedAfterLostResponse)) {
-			// Graph's 404 8522/9997 is itself the look-up: no active call by this ID.
-			const verified = options.verify === true ? { verified: true, verifiedAt: new Date().toISOString() } : {};
-			return deletionAudit('microsoftGraph', callId, 'not_found', response, { apiVersion, hungUp: false, ...verified });
-		}
-		throw session.client.toNodeError(
-			session.client.failureFrom(response),
-			itemIndex,
-			{ context },
-			notFound
-				? 'The call is unknown or has already ended, so there is nothing to hang up. Turn on "Ignore Not Found" to count it as done.'
-				: undefined,
+		// Graph's 404 8522/9997 is itself the look-up: no active call by this ID.
+		const verified = options.verify === true ? { verified: true, verifiedAt: new Date().toISOString() } : {};
+		return notFoundOrError(
+			session.api.client,
+			response,
+			{ provider: 'microsoftGraph', callId, itemIndex, extra: { apiVersion, hungUp: false, ...verified }, context },
+			{
+				matches: isGraphCallNotFound(response.status, response.body),
+				ignoreNotFound: options.ignoreNotFound === true,
+				advice: 'The call is unknown or has already ended, so there is nothing to hang up. Turn on "Ignore Not Found" to count it as done.',
+			},
 		);
 	}
 	if (dryRun) {
@@ -68,7 +66,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 	}
 	// DELETE /communications/calls/{id} answers 204 No Content (learn.microsoft.com/graph/api/call-delete).
 	if (response.status !== 204)
-		throw unconfirmedDeletion(session.client, response, itemIndex, context, `HTTP ${response.status} instead of 204`);
+		throw unconfirmedDeletion(session.api.client, response, itemIndex, context, `HTTP ${response.status} instead of 204`);
 	const record = deletionAudit('microsoftGraph', callId, 'deleted', response, {
 		apiVersion,
 		hungUp: true,
@@ -77,11 +75,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 	if (options.verify === true) {
 		Object.assign(
 			record,
-			await verifyGone(session.client, itemIndex, context, async () => {
-				const lookedUp = await session.request({ method: 'GET', path, context }, itemIndex, [404]);
+			await verifyGone(session.api.client, itemIndex, context, async () => {
+				const lookedUp = await session.api.request({ method: 'GET', path, context }, itemIndex, [404]);
 				// Gone: 404 "Call not found." (8522/9997), or the call reads as terminated (call resource states, Graph docs).
 				if (isGraphCallNotFound(lookedUp.status, lookedUp.body) || lookedUp.body.state === 'terminated') return { gone: true };
-				if (lookedUp.status === 404) throw session.client.toNodeError(session.client.failureFrom(lookedUp), itemIndex, { context });
+				if (lookedUp.status === 404) throw session.api.client.toNodeError(session.api.client.failureFrom(lookedUp), itemIndex, { context });
 				return { gone: false, response: lookedUp };
 			}),
 		);
