@@ -32,8 +32,9 @@ interface HeaderWindow {
 	/** Answers of the provider's current window, in the order they came. */
 	samples: Sample[];
 	nextAdjustAt: number;
-	/** Since when the provider's counts show nobody but us (0: others seen lately). */
+	/** Since when the provider's counts show nobody but us (0: others seen lately), and whether anyone else ever was. */
 	aloneSince: number;
+	othersSeen: boolean;
 	lastProbeAt: number;
 }
 
@@ -51,6 +52,8 @@ const SHORT_PAUSE_MS = 1000;
 /** How often the share of a limit spent by others is re-measured, and over how long a span of answers. */
 const ADJUST_EVERY_MS = 500;
 const MEASURE_SPAN_MS = 1000;
+/** The longest a request sleeps on the per-second cap before asking again. */
+const MAX_CAP_WAIT_MS = 250;
 /** When others spend the same per-second cap, all of us together aim this far below it (measurements lag). */
 const SHARED_CAP_TARGET = 0.9;
 /** Before the first measurement, a request stream starts at this part of the per-second cap (others may be there). */
@@ -260,6 +263,7 @@ export class RequestPacer {
 				samples: [],
 				nextAdjustAt: 0,
 				aloneSince: 0,
+				othersSeen: false,
 				lastProbeAt: 0,
 			};
 			this.windows.set(key, window);
@@ -302,7 +306,8 @@ export class RequestPacer {
 		dropOlderThan(answers, now - spanMs + 1);
 		if (answers.length + window.inFlight < count) return 0;
 		// The oldest answer frees its slot one second after it came; if every slot is still in flight, ask again shortly.
-		return answers.length > 0 ? Math.max(1, answers[0] + spanMs - now) : 10;
+		// Never sleep long: our share of the cap may grow meanwhile.
+		return answers.length > 0 ? Math.min(MAX_CAP_WAIT_MS, Math.max(1, answers[0] + spanMs - now)) : 10;
 	}
 
 	private takeHeaderSlot(window: HeaderWindow, now: number): number {
@@ -354,10 +359,13 @@ export class RequestPacer {
 		const othersPerSecond = others <= 2 ? 0 : (others * 1000) / span;
 		const oursPerSecond = (ours * 1000) / span;
 		const total = othersPerSecond + oursPerSecond;
-		// Alone for two seconds running (others may only have been pausing after a 429): the whole cap is ours.
-		if (othersPerSecond > 0) window.aloneSince = 0;
+		// Alone for a second running (two, once others have been seen: they may only be pausing after a 429):
+		// the whole cap is ours.
+		if (othersPerSecond > 0) [window.aloneSince, window.othersSeen] = [0, true];
 		else if (window.aloneSince === 0) window.aloneSince = now;
-		const alone = window.aloneSince !== 0 && now - window.aloneSince >= 2 * MEASURE_SPAN_MS;
+		const alone =
+			window.aloneSince !== 0 &&
+			(window.othersSeen ? now - window.aloneSince >= 2 * MEASURE_SPAN_MS : now - window.aloneSince + span >= MEASURE_SPAN_MS);
 		const target = alone ? cap : cap * SHARED_CAP_TARGET;
 		// Below the target every sharer adds the same amount, above it every sharer gives up the same
 		// proportion: the shares grow fair while the total stays under the cap (additive increase,
@@ -408,5 +416,6 @@ export class RequestPacer {
 			window.remaining = Math.min(window.remaining, remaining - othersInFlight);
 		}
 		window.samples.push({ seq, sentAt, remaining, resetAt: window.resetAt });
+		this.adjustShare(window, now);
 	}
 }
