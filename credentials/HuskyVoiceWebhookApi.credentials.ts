@@ -12,7 +12,7 @@ export class HuskyVoiceWebhookApi implements ICredentialType {
 
 	displayName = 'HuskyVoice Webhook API';
 
-	icon: Icon = { light: 'file:huskyVoice.svg', dark: 'file:huskyVoice.dark.svg' };
+	icon: Icon = { light: 'file:../icons/huskyVoice.svg', dark: 'file:../icons/huskyVoice.dark.svg' };
 
 	documentationUrl = 'https://docs.huskyvoice.ai/api/inbound-webhooks';
 

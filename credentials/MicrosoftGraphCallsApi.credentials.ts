@@ -8,14 +8,14 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { explainTokenError, graphEndpoints, TENANT_ID_PATTERN } from '../nodes/MicrosoftGraphCalls/cloud';
+import { explainTokenError, GRAPH_CLOUDS, graphEndpoints, tenantIdProblem } from './microsoftCloud';
 
 export class MicrosoftGraphCallsApi implements ICredentialType {
 	name = 'microsoftGraphCallsApi';
 
 	displayName = 'Microsoft Graph Calls API';
 
-	icon: Icon = { light: 'file:microsoftGraphCalls.svg', dark: 'file:microsoftGraphCalls.dark.svg' };
+	icon: Icon = { light: 'file:../icons/microsoftGraphCalls.svg', dark: 'file:../icons/microsoftGraphCalls.dark.svg' };
 
 	documentationUrl = 'https://learn.microsoft.com/en-us/graph/auth-v2-service';
 
@@ -86,9 +86,8 @@ export class MicrosoftGraphCallsApi implements ICredentialType {
 	/** Fetches an app-only token (client credentials). n8n stores it and calls this again after a 401. */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		const tenantId = String(credentials.tenantId ?? '').trim();
-		if (!TENANT_ID_PATTERN.test(tenantId)) {
-			throw new Error(`Tenant ID "${tenantId}" is not a directory ID (a GUID) or a domain such as contoso.onmicrosoft.com`);
-		}
+		const problem = tenantIdProblem(tenantId);
+		if (problem) throw new Error(problem);
 		const { authorityUrl, scope } = graphEndpoints(credentials);
 		const response = (await this.helpers.httpRequest({
 			method: 'POST',
@@ -119,8 +118,8 @@ export class MicrosoftGraphCallsApi implements ICredentialType {
 	/** The token fetch runs first; this GET then proves Graph accepts the token (an unknown call is a 404). */
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL:
-				'={{ $credentials.cloud === "usGovL4" ? "https://graph.microsoft.us" : $credentials.cloud === "usGovL5Dod" ? "https://dod-graph.microsoft.us" : $credentials.cloud === "custom" ? $credentials.graphUrl.replace(/\\/+$/, "") : "https://graph.microsoft.com" }}',
+			// The Graph host of the credential's cloud, from the same table the node uses; "custom" uses its own.
+			baseURL: `={{ (${JSON.stringify(graphHosts())})[$credentials.cloud ?? "global"] ?? $credentials.graphUrl.replace(/\\/+$/, "") }}`,
 			url: '/v1.0/communications/calls/00000000-0000-0000-0000-000000000000',
 			method: 'GET',
 			ignoreHttpStatusErrors: true,
@@ -144,6 +143,10 @@ export class MicrosoftGraphCallsApi implements ICredentialType {
 			},
 		],
 	};
+}
+
+function graphHosts(): Record<string, string> {
+	return Object.fromEntries(Object.entries(GRAPH_CLOUDS).map(([cloud, { graphUrl }]) => [cloud, graphUrl]));
 }
 
 function parseBody(body: unknown): Record<string, unknown> {

@@ -7,14 +7,14 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { streamServerToken } from '../nodes/shared/jwt';
+import { streamServerToken } from './jwt';
 
 export class StreamVideoApi implements ICredentialType {
 	name = 'streamVideoApi';
 
 	displayName = 'Stream Video API';
 
-	icon: Icon = { light: 'file:streamVideo.svg', dark: 'file:streamVideo.dark.svg' };
+	icon: Icon = { light: 'file:../icons/streamVideo.svg', dark: 'file:../icons/streamVideo.dark.svg' };
 
 	documentationUrl = 'https://getstream.io/video/docs/api/authentication/';
 

@@ -20,7 +20,7 @@ execFileSync('tar', ['-xzf', path.join(work, packed[0].filename), '-C', tarballD
 
 // The source leg: what a provenance checkout would hold of the shippable code.
 const sourceDir = path.join(work, 'source');
-for (const entry of ['package.json', 'nodes', 'credentials']) fs.cpSync(path.join(repo, entry), path.join(sourceDir, entry), { recursive: true });
+for (const entry of ['package.json', 'nodes', 'credentials', 'icons']) fs.cpSync(path.join(repo, entry), path.join(sourceDir, entry), { recursive: true });
 
 const legs = [
 	['packed tarball (dist JS + package.json)', await analyzePackage(tarballDir, ['**/*.js', 'package.json'])],

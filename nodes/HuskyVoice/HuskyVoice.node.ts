@@ -8,7 +8,7 @@ export class HuskyVoice implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'HuskyVoice',
 		name: 'huskyVoice',
-		icon: { light: 'file:huskyVoice.svg', dark: 'file:huskyVoice.dark.svg' },
+		icon: { light: 'file:../../icons/huskyVoice.svg', dark: 'file:../../icons/huskyVoice.dark.svg' },
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',

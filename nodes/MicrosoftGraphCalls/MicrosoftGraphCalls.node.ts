@@ -8,7 +8,7 @@ export class MicrosoftGraphCalls implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Microsoft Graph Calls',
 		name: 'microsoftGraphCalls',
-		icon: { light: 'file:microsoftGraphCalls.svg', dark: 'file:microsoftGraphCalls.dark.svg' },
+		icon: { light: 'file:../../icons/microsoftGraphCalls.svg', dark: 'file:../../icons/microsoftGraphCalls.dark.svg' },
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',

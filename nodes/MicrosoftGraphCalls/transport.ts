@@ -5,7 +5,7 @@ import { ProviderClient } from '../shared/transport';
 import { ProviderApi } from '../shared/api';
 import type { ProviderProfile, TransportOptions } from '../shared/types';
 import { pathSegment, requireBaseUrl } from '../shared/validation';
-import { graphEndpoints, TENANT_ID_PATTERN } from './cloud';
+import { graphEndpoints, tenantIdProblem } from '../../credentials/microsoftCloud';
 
 export const GRAPH_CREDENTIAL = 'microsoftGraphCallsApi';
 
@@ -48,11 +48,10 @@ export const graphPaths = {
 export async function openGraphApi(ctx: IExecuteFunctions, options: TransportOptions): Promise<ProviderApi> {
 	const credentials = await ctx.getCredentials(GRAPH_CREDENTIAL);
 	const node = ctx.getNode();
-	const tenantId = String(credentials.tenantId ?? '').trim();
-	if (!TENANT_ID_PATTERN.test(tenantId)) {
-		throw new NodeOperationError(node, `Tenant ID "${tenantId}" is not valid`, {
-			description:
-				'Use the Directory (tenant) ID from Azure portal → Microsoft Entra ID → Overview (a GUID), or a verified domain such as contoso.onmicrosoft.com.',
+	const problem = tenantIdProblem(String(credentials.tenantId ?? '').trim());
+	if (problem) {
+		throw new NodeOperationError(node, problem, {
+			description: 'The Directory (tenant) ID is on Azure portal → Microsoft Entra ID → Overview.',
 		});
 	}
 	const endpoints = graphEndpoints(credentials);

@@ -11,7 +11,7 @@ export class StreamVideo implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Stream Video',
 		name: 'streamVideo',
-		icon: { light: 'file:streamVideo.svg', dark: 'file:streamVideo.dark.svg' },
+		icon: { light: 'file:../../icons/streamVideo.svg', dark: 'file:../../icons/streamVideo.dark.svg' },
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',

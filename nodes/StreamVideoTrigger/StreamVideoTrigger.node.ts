@@ -27,7 +27,7 @@ export class StreamVideoTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Stream Video Trigger',
 		name: 'streamVideoTrigger',
-		icon: { light: 'file:streamVideo.svg', dark: 'file:streamVideo.dark.svg' },
+		icon: { light: 'file:../../icons/streamVideo.svg', dark: 'file:../../icons/streamVideo.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ "Hard delete finished" }}',

@@ -129,9 +129,10 @@ describe('Stream Video in real n8n', () => {
 		expect(log('stream').filter((entry) => entry.path.includes('/tasks/')).length).toBeGreaterThanOrEqual(3);
 	});
 
-	test('dry run deletes nothing; Get Many lists ended calls but not live ones', async () => {
+	test('dry run deletes nothing; Get Many lists past calls, ended or left open, but not one with people in it', async () => {
 		seed(['old1', 'old2']);
-		seed(['live'], { ended_at: null });
+		seed(['left-open'], { ended_at: null });
+		seed(['live'], { ended_at: null, participants: ['someone'] });
 		const dry = await runThroughWebhook(
 			bench,
 			{
@@ -168,7 +169,7 @@ describe('Stream Video in real n8n', () => {
 			},
 			[{}],
 		);
-		expect(many.items.map((item) => item.id).sort()).toEqual(['old1', 'old2']);
+		expect(many.items.map((item) => item.id).sort()).toEqual(['left-open', 'old1', 'old2']);
 	});
 });
 

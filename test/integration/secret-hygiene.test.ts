@@ -5,7 +5,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { LoggerProxy } from 'n8n-workflow';
 
-import { streamServerToken } from '../../nodes/shared/jwt';
+import { streamServerToken } from '../../credentials/jwt';
 import type { CredentialStore } from '../harness/n8n-inprocess';
 import { credentialsFor, runNode, startEmulator, type Emulator } from './setup';
 

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 
-import { signHs256, streamServerToken } from '../../nodes/shared/jwt';
+import { signHs256, streamServerToken } from '../../credentials/jwt';
 
 describe('HS256 JWT', () => {
 	test("matches Stream's published server-token vector (secret test-secret, payload {server:true})", () => {

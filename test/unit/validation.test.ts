@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { callIdRule } from '../../nodes/StreamVideo/descriptions';
 import { parseIdList, requireBaseUrl, requireId } from '../../nodes/shared/validation';
-import { TENANT_ID_PATTERN } from '../../nodes/MicrosoftGraphCalls/cloud';
+import { TENANT_ID_PATTERN } from '../../credentials/microsoftCloud';
 
 const node = { name: 'Stream Video', type: 'n8n-nodes-call-deletion.streamVideo' } as INode;
 

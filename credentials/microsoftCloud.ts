@@ -1,3 +1,8 @@
+/**
+ * Token authority, Graph host and tenant rules for Microsoft's clouds, shared by the credential (token, test)
+ * and the Microsoft Graph Calls node.
+ */
+
 /** Token authority and Graph host per Microsoft cloud; tokens do not cross clouds. */
 export const GRAPH_CLOUDS: Record<string, { authorityUrl: string; graphUrl: string }> = {
 	global: { authorityUrl: 'https://login.microsoftonline.com', graphUrl: 'https://graph.microsoft.com' },
@@ -28,6 +33,13 @@ export function graphEndpoints(credentials: Record<string, unknown>): GraphEndpo
 /** A directory (tenant) id is a GUID or a verified domain such as contoso.onmicrosoft.com. */
 export const TENANT_ID_PATTERN =
 	/^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+)$/i;
+
+/** Why a tenant ID cannot be used, or undefined when it can. */
+export function tenantIdProblem(tenantId: string): string | undefined {
+	return TENANT_ID_PATTERN.test(tenantId)
+		? undefined
+		: `Tenant ID "${tenantId}" is not valid: use the Directory (tenant) ID, a GUID, or a verified domain such as contoso.onmicrosoft.com`;
+}
 
 /** Plain-language meanings of the Entra ID (AADSTS) errors users meet with client credentials. */
 const AADSTS_MEANINGS: Array<[RegExp, string]> = [
