@@ -58,8 +58,6 @@ const MAX_CAP_WAIT_MS = 250;
 const SHARED_CAP_TARGET = 0.9;
 /** Before the first measurement, a request stream starts at this part of the per-second cap (others may be there). */
 const START_SHARE = 1 / 4;
-/** A Retry-After of at least this part of a sliding window means the window is full for a while (3 s of a minute). */
-const LONG_RETRY_AFTER_SHARE = 0.05;
 /** In a window we guessed (no reset from the provider), with no budget left: one probe per second asks the provider. */
 const PROBE_EVERY_MS = 1000;
 
@@ -145,7 +143,7 @@ export class RequestPacer {
 		const now = Date.now();
 		if (this.policy.kind === 'rateLimitHeaders') this.observeHeaders(key, status, headers, now, ticket);
 		if (status !== 429) return;
-		if (this.policy.kind === 'slidingWindow') this.observeSlidingRefusal(this.policy.windowMs, retryAfterMs(headers, now), now);
+		if (this.policy.kind === 'slidingWindow') this.observeSlidingRefusal(retryAfterMs(headers, now), now);
 		const wait = this.waitAfterTooManyRequests(key, headers, now);
 		if (wait !== undefined) this.pausedUntil = Math.max(this.pausedUntil, now + wait + CLOCK_MARGIN_MS);
 	}
@@ -194,8 +192,8 @@ export class RequestPacer {
 	 * for limits shared with other executions, which only a 429 reveals: the first second sends a twentieth
 	 * of the limit and the rate doubles every second after (seconds of a one-minute window) (all together, executions that start at once
 	 * fill the window in about three seconds instead of overshooting it by their concurrency), and after a
-	 * 429 that asks for a long wait we keep to the part of the window we had when the provider said it was full, growing it again by a
-	 * quarter of the limit for every window without a 429.
+	 * 429 we keep to the part of the window we had when the provider said it was full, growing it again
+	 * from the limit's nominal per-second rate, faster the longer no 429 comes.
 	 */
 	private reserveSlidingWindow(limit: number, windowMs: number, now: number): number {
 		const sent = this.sent;
@@ -215,29 +213,32 @@ export class RequestPacer {
 			sent.push(now);
 			return 0;
 		}
-		return Math.max(1, sent[sent.length - allowed] + windowMs + CLOCK_MARGIN_MS - now);
+		const wait = Math.max(1, sent[sent.length - allowed] + windowMs + CLOCK_MARGIN_MS - now);
+		// While our share grows, ask again as soon as it has grown by one request.
+		return Number.isFinite(this.slidingShare) ? Math.min(wait, Math.ceil(windowMs / limit)) : wait;
 	}
 
 	/**
-	 * Our part of a shared sliding window: what we held when the provider said "full", plus a quarter of the
-	 * limit for every whole window sent since without a 429 (others may have finished; only a 429 would tell).
+	 * Our part of a shared sliding window: what we held when the provider last said "full", growing by the
+	 * limit's nominal per-second rate, faster the longer no 429 comes (others may have finished; only the
+	 * next 429 would tell).
 	 */
 	private slidingAllowance(limit: number, windowMs: number, now: number): number {
 		if (!Number.isFinite(this.slidingShare)) return limit;
-		const since = Math.max(0, now - Math.max(this.slidingShareAt, this.pausedUntil));
-		const allowance = this.slidingShare + Math.floor(since / windowMs) * Math.ceil(limit / 4);
+		const seconds = Math.max(0, now - Math.max(this.slidingShareAt, this.pausedUntil)) / 1000;
+		// Growing faster the longer no 429 comes: after 2 s four nominal seconds' worth, after 6 s twenty-four.
+		const allowance = Math.floor(this.slidingShare + ((limit * 1000) / windowMs) * (seconds + (seconds * seconds) / 2));
 		if (allowance >= limit) this.slidingShare = Number.POSITIVE_INFINITY;
 		return Math.max(1, allowance);
 	}
 
 	/**
-	 * The refused request was not counted by the provider. A 429 that asks for a long wait says the window is
-	 * full and stays full: what we hold of it is our share. A short one (the oldest request is about to leave,
-	 * or a passing fault) is only a pause.
+	 * The refused request was not counted by the provider, and the window is full: what we hold of it is our
+	 * share. A 429 without Retry-After says nothing about the window, so it changes nothing here.
 	 */
-	private observeSlidingRefusal(windowMs: number, retryAfter: number | undefined, now: number): void {
+	private observeSlidingRefusal(retryAfter: number | undefined, now: number): void {
 		this.sent.pop();
-		if (retryAfter === undefined || retryAfter < windowMs * LONG_RETRY_AFTER_SHARE) return;
+		if (retryAfter === undefined) return;
 		this.slidingShare = Math.max(1, this.sent.length);
 		this.slidingShareAt = now;
 	}

@@ -312,4 +312,18 @@ describe('RequestPacer: several executions sharing one limit', () => {
 		// 1,200 requests: two windows at the least (the second opens 60 s after the first); well under three.
 		expect(result.seconds).toBeLessThan(100);
 	});
+
+	test('HuskyVoice-like: an execution that starts late (a smaller share of the first window) still finishes in the second', async () => {
+		const provider = slidingLike(600, 60_000);
+		const late = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+		const pacer = () => new RequestPacer({ kind: 'slidingWindow', limit: 600, windowMs: 60_000 });
+		const result = await together([
+			execution(pacer(), provider, 350, 50, 20),
+			execution(pacer(), provider, 350, 50, 20),
+			late(2000).then(() => execution(pacer(), provider, 350, 50, 20)),
+		]);
+		expect(result.refused / result.requests).toBeLessThan(0.05);
+		// 1,050 requests fit in two windows; a third would start 120 s in.
+		expect(result.seconds).toBeLessThan(100);
+	});
 });
