@@ -11,9 +11,9 @@ const { execFileSync, spawn } = require('node:child_process');
 const path = require('node:path');
 const { request } = require('undici');
 
-const { startN8n, packPackage } = require('./n8n-instance');
-const { createEmulatorServer, SANDBOX } = require('../test/emulators/server');
-const { streamServerToken } = require('../dist/nodes/shared/jwt');
+const { startN8n, packPackage } = require('../dev/n8n-instance');
+const { createEmulatorServer, SANDBOX } = require('../dev/emulators/server');
+const { streamServerToken } = require('../dist/credentials/jwt');
 const { DEFAULT_CONCURRENCY } = require('../dist/nodes/shared/descriptions');
 
 const REPO = path.resolve(__dirname, '..');
@@ -464,7 +464,8 @@ function print(report) {
 async function main() {
 	const emulator = await createEmulatorServer({ port: 0, seedSandbox: false });
 	const reports = [];
-	const tarball = ['a', 'b', 'c', 'd'].some(wanted) ? packPackage() : undefined;
+	// BENCH_TARBALL=<.tgz> measures another build of the package (an earlier commit, for a before/after figure).
+	const tarball = ['a', 'b', 'c', 'd'].some(wanted) ? (process.env.BENCH_TARBALL ?? packPackage()) : undefined;
 	if (['a', 'b', 'c'].some(wanted)) {
 		process.stdout.write('Starting n8n 2.41.1 with the packed package...\n');
 		const n8n = await startN8n({ tarball, quiet: true });
