@@ -37,19 +37,23 @@ export function unconfirmedDeletion(
 	context: IDataObject,
 	what: string,
 ): NodeApiError {
-	const failure = new ProviderRequestFailure(
-		response.status,
-		'UNCONFIRMED',
-		`The answer did not confirm the deletion (${what})`,
-		response.requestId,
-		response.attempts,
-	);
-	return client.toNodeError(
-		failure,
-		itemIndex,
-		{ context: { ...context, answer: summarizeAnswer(response.body) } },
+	return answerError(
+		client,
+		response,
+		{ itemIndex, context, code: 'UNCONFIRMED', message: `The answer did not confirm the deletion (${what})` },
 		'Nothing was recorded as erased. Look the item up (Get, or Dry Run) to see whether it still exists before running the delete again.',
 	);
+}
+
+/** An item error about one answer of the provider: a code and message of ours, the answer summarised in details. */
+export function answerError(
+	client: ProviderClient,
+	response: ApiResponse,
+	item: { itemIndex: number; context: IDataObject; code: string | undefined; message: string },
+	advice: string,
+): NodeApiError {
+	const failure = new ProviderRequestFailure(response.status, item.code, item.message, response.requestId, response.attempts);
+	return client.toNodeError(failure, item.itemIndex, { context: { ...item.context, answer: summarizeAnswer(response.body) } }, advice);
 }
 
 /** Looks the item up until it is gone, or until the provider has had time to catch up with the delete. */
@@ -75,17 +79,10 @@ export async function verifyGone(
 }
 
 export function stillReadable(client: ProviderClient, response: ApiResponse, itemIndex: number, context: IDataObject): NodeApiError {
-	const failure = new ProviderRequestFailure(
-		response.status,
-		'STILL_READABLE',
-		'Still readable after deletion',
-		response.requestId,
-		response.attempts,
-	);
-	return client.toNodeError(
-		failure,
-		itemIndex,
-		{ context: { ...context, answer: summarizeAnswer(response.body) } },
+	return answerError(
+		client,
+		response,
+		{ itemIndex, context, code: 'STILL_READABLE', message: 'Still readable after deletion' },
 		`The delete was answered, but a look-up ${VERIFY_LOOKUPS} times over ${VERIFY_LOOKUPS - 1} seconds still found it. Do not record it as erased; run the delete again, and contact the provider's support if it stays.`,
 	);
 }

@@ -3,8 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { deletionAudit } from '../../../shared/audit';
 import { dryRunOption, ignoreNotFoundOption, optionsCollection, verifyOption } from '../../../shared/descriptions';
-import { notFoundOrError, unconfirmedDeletion, unverifiable, verifyGone } from '../../../shared/erasure';
-import { ProviderRequestFailure } from '../../../shared/transport';
+import { answerError, notFoundOrError, unconfirmedDeletion, unverifiable, verifyGone } from '../../../shared/erasure';
 import type { ApiResponse } from '../../../shared/types';
 import { requireId } from '../../../shared/validation';
 import { callIdField, huskyCallIdRule, huskyTransportOptions } from '../../descriptions';
@@ -154,17 +153,15 @@ async function notFound(
 	if (lookedUp.status !== 404) {
 		const status = String(((lookedUp.body.data ?? {}) as IDataObject).status ?? 'unknown');
 		// The provider's own code (NOT_FOUND) stays; the message says what the look-up found.
-		const failure = new ProviderRequestFailure(
-			response.status,
-			client.failureFrom(response).code,
-			`Call ${callId} is ${status}, not completed, so it cannot be erased yet`,
-			response.requestId,
-			response.attempts,
-		);
-		throw client.toNodeError(
-			failure,
-			itemIndex,
-			{ context: { callId, callStatus: status } },
+		throw answerError(
+			client,
+			response,
+			{
+				itemIndex,
+				context: { callId, callStatus: status },
+				code: client.failureFrom(response).code,
+				message: `Call ${callId} is ${status}, not completed, so it cannot be erased yet`,
+			},
 			NOT_COMPLETED_ADVICE[status] ?? NOT_COMPLETED_ADVICE.default,
 		);
 	}
