@@ -5,8 +5,8 @@ const path = require('node:path');
 
 const [, , countArg, emulatorUrl] = process.argv;
 const N = Number(countArg);
-const harness = require(path.join(__dirname, '..', '.cache', 'bench', 'test', 'harness', 'n8n-inprocess.js'));
-const { SANDBOX } = require('../test/emulators/server');
+const harness = require(path.join(__dirname, '..', '.cache', 'bench', 'dev', 'harness', 'n8n-inprocess.js'));
+const { SANDBOX } = require('../dev/emulators/server');
 const { request } = require('undici');
 
 const MB = 1024 * 1024;

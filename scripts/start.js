@@ -5,9 +5,10 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { startN8n, packPackage } = require('./n8n-instance');
-const { N8N_VERSION } = require('./n8n-runtime');
-const { createEmulatorServer, SANDBOX } = require('../test/emulators/server');
+const { createEmulatorServer, SANDBOX } = require('../dev/emulators/server');
+const { importExamples } = require('../dev/examples');
+const { startN8n, packPackage } = require('../dev/n8n-instance');
+const { N8N_VERSION } = require('../dev/n8n-runtime');
 
 const REPO = path.resolve(__dirname, '..');
 const N8N_PORT = Number(process.env.N8N_PORT || 5678);
@@ -55,27 +56,6 @@ async function ensureCredentials(n8n, emulator) {
 		idByType[definition.type] = found ? found.id : await n8n.createCredential(definition.name, definition.type, definition.data);
 	}
 	return idByType;
-}
-
-/** Imports every example not yet present (by name), with its credentials pointed at ours; returns what it imported. */
-async function importExamples(n8n, idByType) {
-	const existing = (await n8n.api('GET', '/workflows?limit=250')).data ?? [];
-	const imported = [];
-	for (const file of fs
-		.readdirSync(path.join(REPO, 'examples'))
-		.filter((name) => name.endsWith('.json'))
-		.sort()) {
-		const workflow = JSON.parse(fs.readFileSync(path.join(REPO, 'examples', file), 'utf8'));
-		if (existing.some((candidate) => candidate.name === workflow.name)) continue;
-		for (const node of workflow.nodes) {
-			for (const [type, reference] of Object.entries(node.credentials ?? {})) reference.id = idByType[type];
-		}
-		const id = await n8n.createWorkflow(workflow);
-		// A webhook-started example is activated so its production URL answers straight away.
-		if (workflow.nodes.some((node) => node.type === 'n8n-nodes-base.webhook')) await n8n.activate(id);
-		imported.push({ id, name: workflow.name, file });
-	}
-	return imported;
 }
 
 async function main() {
@@ -135,4 +115,3 @@ if (require.main === module) {
 	});
 }
 
-module.exports = { importExamples };

@@ -9,11 +9,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, selectors, type Browser, type Page } from 'playwright-core';
 
-import { bootRealN8n, type RealN8n } from '../e2e/real-n8n';
+import { bootRealN8n, type RealN8n } from '../../dev/real-n8n';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { importExamples } = require('../../scripts/start');
+const { importExamples } = require('../../dev/examples');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { OWNER } = require('../../scripts/n8n-instance');
+const { OWNER } = require('../../dev/n8n-instance');
 
 jest.setTimeout(300_000);
 

@@ -5,10 +5,10 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { bootRealN8n, callWebhook, type RealN8n } from './real-n8n';
-import { daysAgo } from '../integration/setup';
+import { bootRealN8n, callWebhook, type RealN8n } from '../../dev/real-n8n';
+import { daysAgo } from '../../dev/emulators/client';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { importExamples } = require('../../scripts/start');
+const { importExamples } = require('../../dev/examples');
 
 jest.setTimeout(300_000);
 

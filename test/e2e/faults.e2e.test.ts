@@ -9,8 +9,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { bootRealN8n, runThroughWebhook, type RealN8n } from './real-n8n';
-import { daysAgo } from '../integration/setup';
+import { bootRealN8n, runThroughWebhook, type RealN8n } from '../../dev/real-n8n';
+import { daysAgo } from '../../dev/emulators/client';
 
 jest.setTimeout(300_000);
 

@@ -19,7 +19,7 @@ import type { IDataObject, INode } from 'n8n-workflow';
 import { ProviderClient } from '../../nodes/shared/transport';
 import type { ProviderProfile, RequestContext } from '../../nodes/shared/types';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { ensureRuntime } = require('../../scripts/n8n-runtime');
+const { ensureRuntime } = require('../../dev/n8n-runtime');
 
 jest.setTimeout(60_000);
 

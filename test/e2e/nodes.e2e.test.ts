@@ -4,8 +4,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { bootRealN8n, runThroughWebhook, type RealN8n } from './real-n8n';
-import { daysAgo, sandbox } from '../integration/setup';
+import { bootRealN8n, runThroughWebhook, type RealN8n } from '../../dev/real-n8n';
+import { daysAgo, sandbox } from '../../dev/emulators/client';
 
 jest.setTimeout(300_000);
 

@@ -4,7 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { bootRealN8n, PACKAGE, type RealN8n } from './real-n8n';
+import { bootRealN8n, PACKAGE, type RealN8n } from '../../dev/real-n8n';
 
 jest.setTimeout(300_000);
 

@@ -4,7 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { pollTrigger } from '../harness/n8n-inprocess';
+import { pollTrigger } from '../../dev/harness/n8n-inprocess';
 import { daysAgo, runNode, useEmulators } from './setup';
 
 const bench = useEmulators();

@@ -6,8 +6,9 @@ import type { IDataObject } from 'n8n-workflow';
 import { LoggerProxy } from 'n8n-workflow';
 
 import { streamServerToken } from '../../credentials/jwt';
-import type { CredentialStore } from '../harness/n8n-inprocess';
-import { credentialsFor, runNode, startEmulator, type Emulator } from './setup';
+import type { CredentialStore } from '../../dev/harness/n8n-inprocess';
+import { startEmulator, type Emulator } from '../../dev/emulators/client';
+import { credentialsFor, runNode } from './setup';
 
 const SECRETS = {
 	streamSecret: 'StreamSecret-Distinct-7f3a9',

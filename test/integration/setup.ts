@@ -1,50 +1,12 @@
 /** Shared set-up for in-process tests: the emulators on a free loopback port and credentials pointing at them. */
 import type { IDataObject } from 'n8n-workflow';
 
-import { CredentialStore, runWorkflow, type RunResult, type WorkflowNode } from '../harness/n8n-inprocess';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createEmulatorServer, SANDBOX } = require('../emulators/server');
+import { CredentialStore, runWorkflow, type RunResult, type WorkflowNode } from '../../dev/harness/n8n-inprocess';
+import { sandbox, startEmulator, type Emulator } from '../../dev/emulators/client';
 
-export interface Emulator {
-	url: string;
-	streamBaseUrl: string;
-	graphUrl: string;
-	authorityUrl: string;
-	huskyBaseUrl: string;
-	close(): Promise<void>;
-	reset(): void;
-	/** Settings for all providers, such as `latencyMs: { stream: 100 }` added to every answer. */
-	configure(config: IDataObject): void;
-	stream: IDataObject & Record<string, (...args: never[]) => unknown>;
-	graph: IDataObject & Record<string, (...args: never[]) => unknown>;
-	husky: IDataObject & Record<string, (...args: never[]) => unknown>;
-	faults: { add(rule: IDataObject | IDataObject[]): void; clear(): void };
-	log: { entries(filter?: IDataObject): LogEntry[]; clear(): void };
-	stats(): IDataObject;
-}
-
-export interface LogEntry {
-	provider: string;
-	method: string;
-	path: string;
-	query: IDataObject;
-	headers: Record<string, string>;
-	body: unknown;
-	status: number | string;
-	fault?: string;
-}
-
-export const sandbox = SANDBOX as {
-	stream: { apiKey: string; apiSecret: string };
-	graph: { tenantId: string; clientId: string; clientSecret: string };
-	husky: { apiKey: string; webhookToken: string };
-};
+export { daysAgo, sandbox, type Emulator } from '../../dev/emulators/client';
 
 export const CREDENTIAL_IDS = { stream: 'stream', graph: 'graph', husky: 'husky', huskyWebhook: 'husky-webhook' };
-
-export async function startEmulator(): Promise<Emulator> {
-	return (await createEmulatorServer({ port: 0, seedSandbox: false })) as Emulator;
-}
 
 /**
  * The emulators for one test file: started once, reset before each test with a fresh credential store
@@ -119,4 +81,3 @@ export async function runNode(
 	return { ...result, out: result.output('Node', 0), errorsOut: result.output('Node', 1) };
 }
 
-export const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { pollTrigger, type CredentialStore } from '../harness/n8n-inprocess';
+import { pollTrigger, type CredentialStore } from '../../dev/harness/n8n-inprocess';
 import { useEmulators } from './setup';
 
 const bench = useEmulators();

@@ -5,11 +5,11 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { bootRealN8n, PACKAGE, runThroughWebhook, type RealN8n } from '../e2e/real-n8n';
-import { daysAgo } from '../integration/setup';
+import { bootRealN8n, PACKAGE, runThroughWebhook, type RealN8n } from '../../dev/real-n8n';
+import { daysAgo } from '../../dev/emulators/client';
 import { startPostgres, startRedis, type Service } from './services';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startWorker, packPackage } = require('../../scripts/n8n-instance');
+const { startWorker, packPackage } = require('../../dev/n8n-instance');
 
 jest.setTimeout(600_000);
 

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { freePort } = require('../../scripts/n8n-instance');
+const { freePort } = require('../../dev/n8n-instance');
 
 export interface Service {
 	port: number;

@@ -5,9 +5,9 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { sandbox, startEmulator, type Emulator } from '../integration/setup';
+import { sandbox, startEmulator, type Emulator } from './emulators/client';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startN8n, packPackage } = require('../../scripts/n8n-instance');
+const { startN8n, packPackage } = require('./n8n-instance');
 
 export interface N8nInstance {
 	baseUrl: string;

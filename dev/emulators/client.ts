@@ -1,0 +1,46 @@
+/** The emulators as tests and tools see them: typed handles, the sandbox secrets, and a start on a free port. */
+import type { IDataObject } from 'n8n-workflow';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { createEmulatorServer, SANDBOX } = require('./server');
+
+export interface Emulator {
+	url: string;
+	streamBaseUrl: string;
+	graphUrl: string;
+	authorityUrl: string;
+	huskyBaseUrl: string;
+	close(): Promise<void>;
+	reset(): void;
+	/** Settings for all providers, such as `latencyMs: { stream: 100 }` added to every answer. */
+	configure(config: IDataObject): void;
+	stream: IDataObject & Record<string, (...args: never[]) => unknown>;
+	graph: IDataObject & Record<string, (...args: never[]) => unknown>;
+	husky: IDataObject & Record<string, (...args: never[]) => unknown>;
+	faults: { add(rule: IDataObject | IDataObject[]): void; clear(): void };
+	log: { entries(filter?: IDataObject): LogEntry[]; clear(): void };
+	stats(): IDataObject;
+}
+
+export interface LogEntry {
+	provider: string;
+	method: string;
+	path: string;
+	query: IDataObject;
+	headers: Record<string, string>;
+	body: unknown;
+	status: number | string;
+	fault?: string;
+}
+
+export const sandbox = SANDBOX as {
+	stream: { apiKey: string; apiSecret: string };
+	graph: { tenantId: string; clientId: string; clientSecret: string };
+	husky: { apiKey: string; webhookToken: string };
+};
+
+export async function startEmulator(): Promise<Emulator> {
+	return (await createEmulatorServer({ port: 0, seedSandbox: false })) as Emulator;
+}
+
+export const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
