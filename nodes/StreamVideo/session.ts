@@ -1,14 +1,14 @@
 import type { IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import type { ProviderApi } from '../shared/api';
 import type { DeletionAudit } from '../shared/audit';
 import { sleepUnlessCancelled } from '../shared/cancellation';
-import { lookUpUntilGone, notFoundOrError, stillReadable, unverifiable, type LookUpResult } from '../shared/erasure';
+import { notFoundOrError, unverifiable, verifyGone, type LookUpResult } from '../shared/erasure';
 import { forEachConcurrently, type BatchSession } from '../shared/runner';
 import { transportOptionsFrom } from '../shared/session';
 import { toIsoTime } from '../shared/time';
 import type { ApiResponse } from '../shared/types';
-import type { ProviderApi } from '../shared/api';
 import { isStreamNotFound, openStreamApi, streamPaths } from './transport';
 
 const TASK_POLL_INTERVAL_MS = 1000;
@@ -143,9 +143,7 @@ export class StreamSession implements BatchSession {
 					: 'The hard-delete task had not finished within Wait Timeout, so the erasure was not verified. Watch the task ID with the Stream Video Trigger.',
 			);
 		}
-		const result = await lookUpUntilGone(client, async () => await this.lookUpCall(callType, callId, itemIndex));
-		if (!result.gone) throw stillReadable(client, result.response, itemIndex, context);
-		return { verified: true, verifiedAt: new Date().toISOString() };
+		return await verifyGone(client, itemIndex, context, async () => await this.lookUpCall(callType, callId, itemIndex));
 	}
 
 	private async poll({ record, itemIndex }: WatchedTask): Promise<void> {

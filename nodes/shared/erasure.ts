@@ -57,7 +57,7 @@ export function answerError(
 }
 
 /** Looks the item up until it is gone, or until the provider has had time to catch up with the delete. */
-export async function lookUpUntilGone(client: ProviderClient, lookUp: () => Promise<LookUpResult>): Promise<LookUpResult> {
+async function lookUpUntilGone(client: ProviderClient, lookUp: () => Promise<LookUpResult>): Promise<LookUpResult> {
 	let result = await lookUp();
 	for (let lookUps = 1; !result.gone && lookUps < VERIFY_LOOKUPS && !client.cancelSignal?.aborted; lookUps++) {
 		await sleepUnlessCancelled(VERIFY_INTERVAL_MS, client.cancelSignal);
@@ -78,7 +78,7 @@ export async function verifyGone(
 	throw stillReadable(client, result.response, itemIndex, context);
 }
 
-export function stillReadable(client: ProviderClient, response: ApiResponse, itemIndex: number, context: IDataObject): NodeApiError {
+function stillReadable(client: ProviderClient, response: ApiResponse, itemIndex: number, context: IDataObject): NodeApiError {
 	return answerError(
 		client,
 		response,
