@@ -369,6 +369,9 @@ async function scenarioD(emulator, tarball) {
 			const stats = emulator.stats()[provider] ?? { requests: 0, tooManyRequests: 0 };
 			const failed = results.reduce((sum, result) => sum + result.failed, 0);
 			const rate = (total - failed) / (wallMs / 60_000);
+			// When the 429s came, per 10 s from the start: the first window's overshoot, then probing.
+			const buckets = Array.from({ length: Math.ceil(wallMs / 10_000) }, () => 0);
+			for (const entry of emulator.log.entries({ provider, status: 429 })) buckets[Math.min(buckets.length - 1, Math.floor((entry.at - started) / 10_000))]++;
 			rows.push({
 				run: label,
 				executions: INSTANCES,
@@ -380,6 +383,7 @@ async function scenarioD(emulator, tarball) {
 				requests: stats.requests,
 				'429s': stats.tooManyRequests,
 				'429 share': round(stats.tooManyRequests / Math.max(1, stats.requests), 3),
+				'429s per 10 s': buckets.join(' '),
 				'deletes/min': Math.round(rate),
 				'÷ limit': round(rate / limitPerMinute),
 				'÷ allowed rate': round(ideal(total, started) / wallMs),

@@ -190,9 +190,9 @@ export class RequestPacer {
 	/**
 	 * A sliding window with no headers (HuskyVoice): at most `limit` requests in any window. Two additions
 	 * for limits shared with other executions, which only a 429 reveals: the first second sends a twentieth
-	 * of the limit and the rate doubles every second after (seconds of a one-minute window) (all together, executions that start at once
-	 * fill the window in about three seconds instead of overshooting it by their concurrency), and after a
-	 * 429 we keep to the part of the window we had when the provider said it was full, growing it again
+	 * of the limit, evenly spaced, and the rate grows by half every second after (seconds of a one-minute
+	 * window), so executions that start together fill the window in about four seconds and overshoot it by
+	 * the few requests on their way, not by their concurrency; and after a 429 we keep to the part of the window we had when the provider said it was full, growing it again
 	 * from the limit's nominal per-second rate, faster the longer no 429 comes.
 	 */
 	private reserveSlidingWindow(limit: number, windowMs: number, now: number): number {
@@ -202,7 +202,7 @@ export class RequestPacer {
 		// The ramp counts in steps of a sixtieth of the window (a second for a one-minute window), and spaces the
 		// requests of a step evenly: a burst would put our whole concurrency on the way before a 429 could stop it.
 		const stepMs = Math.max(1, windowMs / 60);
-		const ramp = Math.max(1, Math.ceil(limit / 20)) * 2 ** Math.floor((now - this.firstSentAt) / stepMs);
+		const ramp = Math.max(1, Math.ceil(limit / 20)) * 1.5 ** Math.floor((now - this.firstSentAt) / stepMs);
 		if (ramp < limit && sent.length > 0) {
 			const spacing = stepMs / ramp;
 			const last = sent[sent.length - 1];
