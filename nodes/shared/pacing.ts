@@ -58,6 +58,10 @@ const MAX_CAP_WAIT_MS = 250;
 const SHARED_CAP_TARGET = 0.9;
 /** Before the first measurement, a request stream starts at this part of the per-second cap (others may be there). */
 const START_SHARE = 1 / 4;
+/** The ticket of a sliding-window request sent beyond our share (a probe), and how often a second one asks to go. */
+const PROBE_TICKET = -1;
+const PROBE_POLL_MS = 20;
+const MAX_PROBE_WINDOW = 64;
 /** In a window we guessed (no reset from the provider), with no budget left: one probe per second asks the provider. */
 const PROBE_EVERY_MS = 1000;
 
@@ -116,6 +120,9 @@ export class RequestPacer {
 	/** Sliding window: our share of the limit, learnt from the last 429 (the whole limit until one comes). */
 	private slidingShare = Number.POSITIVE_INFINITY;
 	private slidingShareAt = 0;
+	/** Requests beyond our share on their way, and how many may be: doubles with every probe accepted, 1 after a 429. */
+	private probesInFlight = 0;
+	private probeWindow = 1;
 	private firstSentAt = 0;
 
 	constructor(private readonly policy: PacingPolicy) {}
@@ -142,14 +149,19 @@ export class RequestPacer {
 	observe(key = 'default', status: number, headers: Record<string, string>, ticket = 0): void {
 		const now = Date.now();
 		if (this.policy.kind === 'rateLimitHeaders') this.observeHeaders(key, status, headers, now, ticket);
+		if (this.policy.kind === 'slidingWindow') {
+			// A probe accepted: there was room beyond our share; let more ask at once.
+			if (status !== 429 && ticket === PROBE_TICKET) this.probeWindow = Math.min(MAX_PROBE_WINDOW, this.probeWindow * 2);
+			if (status === 429) this.observeSlidingRefusal(retryAfterMs(headers, now), now);
+		}
 		if (status !== 429) return;
-		if (this.policy.kind === 'slidingWindow') this.observeSlidingRefusal(retryAfterMs(headers, now), now);
 		const wait = this.waitAfterTooManyRequests(key, headers, now);
 		if (wait !== undefined) this.pausedUntil = Math.max(this.pausedUntil, now + wait + CLOCK_MARGIN_MS);
 	}
 
 	/** Marks a reserved request as answered (or abandoned). */
 	release(key = 'default', ticket = 0): void {
+		if (ticket === PROBE_TICKET) this.probesInFlight = Math.max(0, this.probesInFlight - 1);
 		const window = this.windows.get(key);
 		if (!window) return;
 		if (window.inFlight > 0) window.inFlight--;
@@ -193,7 +205,8 @@ export class RequestPacer {
 	 * of the limit, evenly spaced, and the rate grows by half every second after (seconds of a one-minute
 	 * window), so executions that start together fill the window in about four seconds and overshoot it by
 	 * the few requests on their way, not by their concurrency; and after a 429 we keep to the part of the window we had when the provider said it was full, growing it again
-	 * from the limit's nominal per-second rate, faster the longer no 429 comes.
+	 * from the limit's nominal per-second rate, faster the longer no 429 comes; beyond the part we held, one
+	 * request at a time asks whether there is room, more at once as they are let through.
 	 */
 	private reserveSlidingWindow(limit: number, windowMs: number, now: number): number {
 		const sent = this.sent;
@@ -210,6 +223,13 @@ export class RequestPacer {
 		}
 		const allowed = Math.min(limit, this.slidingAllowance(limit, windowMs, now));
 		if (sent.length < allowed) {
+			if (Number.isFinite(this.slidingShare) && sent.length >= this.slidingShare) {
+				// Beyond the share the provider last allowed us: one request at a time asks whether there is room,
+				// so a full window costs one 429, not one per request on its way.
+				if (this.probesInFlight >= this.probeWindow) return PROBE_POLL_MS;
+				this.probesInFlight++;
+				this.ticket = PROBE_TICKET;
+			}
 			sent.push(now);
 			return 0;
 		}
@@ -238,6 +258,7 @@ export class RequestPacer {
 	 */
 	private observeSlidingRefusal(retryAfter: number | undefined, now: number): void {
 		this.sent.pop();
+		this.probeWindow = 1;
 		if (retryAfter === undefined) return;
 		this.slidingShare = Math.max(1, this.sent.length);
 		this.slidingShareAt = now;
