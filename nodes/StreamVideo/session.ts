@@ -14,6 +14,16 @@ import { isStreamNotFound, openStreamApi, streamPaths } from './transport';
 const TASK_POLL_INTERVAL_MS = 1000;
 const TERMINAL_TASK_STATUSES = new Set(['completed', 'failed']);
 
+/** What a Stream audit record says about the item, besides the call ID. */
+export type StreamIdentity = {
+	callType: string;
+	cid: string;
+	deleteMode?: 'soft' | 'hard';
+	resource?: string;
+	sessionId?: string;
+	filename?: string;
+};
+
 interface WatchedTask {
 	record: DeletionAudit;
 	itemIndex: number;
@@ -55,12 +65,13 @@ export class StreamSession implements BatchSession {
 	notFound(
 		response: ApiResponse,
 		callId: string,
-		identity: IDataObject,
+		identity: StreamIdentity,
 		options: IDataObject,
 		itemIndex: number,
 		subject = 'call',
 	): DeletionAudit {
-		const context = { callId, callType: identity.callType, sessionId: identity.sessionId, filename: identity.filename };
+		const { callType, sessionId, filename } = identity;
+		const context = { callId, callType, sessionId, filename };
 		return notFoundOrError(
 			this.api.client,
 			response,
@@ -125,7 +136,7 @@ export class StreamSession implements BatchSession {
 	private async verifyAfterTask({ record, itemIndex }: WatchedTask): Promise<IDataObject> {
 		const callId = String(record.callId);
 		const callType = String(record.callType);
-		const context = { callId, callType, cid: record.cid, taskId: record.taskId };
+		const context = { callId, callType, cid: String(record.cid), taskId: String(record.taskId) };
 		const client = this.api.client;
 		if (record.taskStatus === 'failed') {
 			const error = new NodeApiError(this.ctx.getNode(), { ...context, taskError: record.taskError ?? null } as JsonObject, {

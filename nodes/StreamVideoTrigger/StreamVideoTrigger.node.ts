@@ -7,6 +7,7 @@ import { isStreamNotFound, openStreamApi, streamPaths } from '../StreamVideo/tra
 import { taskIdRule } from '../StreamVideo/descriptions';
 import { forEachConcurrently } from '../shared/runner';
 import { isTransientFailure } from '../shared/transport';
+import { itemErrorContext } from '../shared/types';
 import { parseIdList, requireId } from '../shared/validation';
 import { EmittedTasks, type TriggerState } from './emittedTasks';
 
@@ -171,7 +172,7 @@ async function fetchTask(api: ProviderApi, taskId: string): Promise<PollResult> 
 	if ('error' in outcome) {
 		if (isTransientFailure(outcome.error)) return { kind: 'transient', error: outcome.error };
 		// A refused credential (or one that cannot authenticate at all) fails every task alike: fail the poll.
-		const status = (outcome.error as { context?: IDataObject }).context?.httpStatus;
+		const status = itemErrorContext(outcome.error).httpStatus;
 		if (status === 401 || status === undefined) return { kind: 'fatal', error: outcome.error };
 		// Anything else Stream refuses for this one task ID will not heal: report it once, keep watching the rest.
 		return { kind: 'finished', item: refusedTask(taskId, outcome.error) };
@@ -195,8 +196,8 @@ async function fetchTask(api: ProviderApi, taskId: string): Promise<PollResult> 
 }
 
 /** The item for a task ID Stream refuses to look up for good (400, 403, a 404 that is not "task not found"). */
-function refusedTask(taskId: string, error: Error & { context?: IDataObject }): IDataObject {
-	const context = error.context ?? {};
+function refusedTask(taskId: string, error: Error): IDataObject {
+	const context = itemErrorContext(error);
 	return {
 		taskId,
 		status: 'error',

@@ -4,7 +4,7 @@ import type { DeletionAudit } from './audit';
 import { deletionAudit } from './audit';
 import { sleepUnlessCancelled } from './cancellation';
 import { ProviderRequestFailure, type ProviderClient } from './transport';
-import type { ApiResponse, ProviderName } from './types';
+import type { ApiResponse, ItemIdentity, ProviderName } from './types';
 
 /**
  * Look-ups after a delete before the item counts as still readable. Providers are eventually consistent:
@@ -34,7 +34,7 @@ export function unconfirmedDeletion(
 	client: ProviderClient,
 	response: ApiResponse,
 	itemIndex: number,
-	context: IDataObject,
+	context: ItemIdentity,
 	what: string,
 ): NodeApiError {
 	return answerError(
@@ -49,7 +49,7 @@ export function unconfirmedDeletion(
 export function answerError(
 	client: ProviderClient,
 	response: ApiResponse,
-	item: { itemIndex: number; context: IDataObject; code: string | undefined; message: string },
+	item: { itemIndex: number; context: ItemIdentity; code: string | undefined; message: string },
 	advice: string,
 ): NodeApiError {
 	const failure = new ProviderRequestFailure(response.status, item.code, item.message, response.requestId, response.attempts);
@@ -70,7 +70,7 @@ async function lookUpUntilGone(client: ProviderClient, lookUp: () => Promise<Loo
 export async function verifyGone(
 	client: ProviderClient,
 	itemIndex: number,
-	context: IDataObject,
+	context: ItemIdentity,
 	lookUp: () => Promise<LookUpResult>,
 ): Promise<Verification> {
 	const result = await lookUpUntilGone(client, lookUp);
@@ -78,7 +78,7 @@ export async function verifyGone(
 	throw stillReadable(client, result.response, itemIndex, context);
 }
 
-function stillReadable(client: ProviderClient, response: ApiResponse, itemIndex: number, context: IDataObject): NodeApiError {
+function stillReadable(client: ProviderClient, response: ApiResponse, itemIndex: number, context: ItemIdentity): NodeApiError {
 	return answerError(
 		client,
 		response,
@@ -110,7 +110,7 @@ export interface NotFoundRule {
 export function notFoundOrError(
 	client: ProviderClient,
 	response: ApiResponse,
-	item: { provider: ProviderName; callId: string; itemIndex: number; extra: IDataObject; context: IDataObject },
+	item: { provider: ProviderName; callId: string; itemIndex: number; extra: IDataObject; context: ItemIdentity },
 	rule: NotFoundRule,
 ): DeletionAudit {
 	if (rule.matches && (rule.ignoreNotFound || response.retriedAfterLostResponse)) {

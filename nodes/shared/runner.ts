@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { cancelSignalOf } from './cancellation';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './descriptions';
-import type { ProviderName } from './types';
+import { ITEM_ERROR_DETAILS, itemErrorContext, type ProviderName } from './types';
 
 /** One operation: its parameters and how it handles one item. */
 export interface OperationModule<Session> {
@@ -19,24 +19,6 @@ export type OperationMap<Session> = Record<string, Record<string, OperationModul
 export interface BatchSession {
 	finish?(): Promise<Map<number, Error> | void>;
 }
-
-/** Fields of an item error worth keeping in the error item, besides the message. */
-const ERROR_CONTEXT_FIELDS = [
-	'provider',
-	'callId',
-	'callType',
-	'cid',
-	'sessionId',
-	'filename',
-	'taskId',
-	'userId',
-	'callStatus',
-	'httpStatus',
-	'code',
-	'requestId',
-	'attempts',
-	'answer',
-];
 
 /**
  * Runs one operation over all input items with bounded concurrency. Output keeps the input order,
@@ -143,11 +125,12 @@ function clampConcurrency(value: unknown): number {
  * answer). Only these two keys, so n8n's error output recognises the item as failed and adds the input
  * item's fields to it.
  */
-function errorItem(error: Error & { description?: string | null; context?: IDataObject }, provider: ProviderName): IDataObject {
+function errorItem(error: Error & { description?: string | null }, provider: ProviderName): IDataObject {
 	const details: IDataObject = { provider };
 	if (error.description) details.description = error.description;
-	for (const field of ERROR_CONTEXT_FIELDS) {
-		const value = error.context?.[field];
+	const context = itemErrorContext(error);
+	for (const field of ITEM_ERROR_DETAILS) {
+		const value = context[field];
 		if (value !== undefined && value !== null) details[field] = value;
 	}
 	return { error: error.message, details };

@@ -6,7 +6,8 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { cancelSignalOf, sleepUnlessCancelled } from './cancellation';
 import { DEFAULT_CONCURRENCY } from './descriptions';
 import { RequestPacer } from './pacing';
-import type { ApiRequest, ApiResponse, PacingPolicy, ProviderProfile, RequestContext, TransportOptions } from './types';
+import { itemErrorContext } from './types';
+import type { ApiRequest, ApiResponse, ItemErrorContext, PacingPolicy, ProviderProfile, RequestContext, TransportOptions } from './types';
 
 export const DEFAULT_TRANSPORT_OPTIONS: TransportOptions = {
 	concurrency: DEFAULT_CONCURRENCY,
@@ -44,8 +45,8 @@ interface RawOutcome {
 
 /** True for an item error caused by a fault worth trying again later (429, 5xx, network). */
 export function isTransientFailure(error: unknown): boolean {
-	const context = (error as { context?: IDataObject }).context;
-	if (!context || !('httpStatus' in context)) return false;
+	const context = itemErrorContext(error);
+	if (!('httpStatus' in context)) return false;
 	const status = context.httpStatus;
 	return status === null || RETRYABLE_STATUSES.has(Number(status));
 }
@@ -170,7 +171,7 @@ export class ProviderClient {
 	}
 
 	/** Builds the item error for a failure the caller decided not to accept. */
-	toNodeError(failure: ProviderRequestFailure, itemIndex: number, request?: Pick<ApiRequest, 'context'>, advice?: string): NodeApiError {
+	toNodeError(failure: ProviderRequestFailure, itemIndex: number, request?: { context?: ItemErrorContext }, advice?: string): NodeApiError {
 		const { displayName, provider } = this.profile;
 		const where = failure.status !== undefined ? `HTTP ${failure.status}` : 'no response';
 		const code = failure.code !== undefined ? `, code ${failure.code}` : '';
@@ -181,7 +182,8 @@ export class ProviderClient {
 			advice ?? hint,
 			failure.requestId ? `Request ID for ${displayName} support: ${failure.requestId}.` : undefined,
 		];
-		const errorBody: JsonObject = {
+		const errorBody: ItemErrorContext & { message: string } = {
+			...request?.context,
 			provider,
 			httpStatus: failure.status ?? null,
 			code: failure.code ?? null,
@@ -189,8 +191,7 @@ export class ProviderClient {
 			requestId: failure.requestId ?? null,
 			attempts: failure.attempts,
 		};
-		Object.assign(errorBody, request?.context);
-		const error = new NodeApiError(this.ctx.getNode(), errorBody, {
+		const error = new NodeApiError(this.ctx.getNode(), errorBody as unknown as JsonObject, {
 			message: `${displayName}: ${failure.message}`,
 			description: descriptionParts.filter(Boolean).join(' '),
 			httpCode: failure.status !== undefined ? String(failure.status) : undefined,

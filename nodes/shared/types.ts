@@ -16,7 +16,7 @@ export interface ApiRequest {
 	/** Requests sharing a key share a provider rate limit (Stream limits each endpoint separately). */
 	rateLimitKey?: string;
 	/** Fields identifying the item (call id, task id), copied into an error for this request. */
-	context?: IDataObject;
+	context?: ItemIdentity;
 }
 
 export interface ApiResponse {
@@ -69,4 +69,58 @@ export interface TransportOptions {
 	maxAttempts: number;
 	/** Retries stop once an item has spent this long (waits included). */
 	retryBudgetMs: number;
+}
+
+/** What identifies the item an error is about; copied into the error item's `details`. */
+export interface ItemIdentity {
+	callId?: string;
+	callType?: string;
+	cid?: string;
+	sessionId?: string;
+	filename?: string;
+	taskId?: string;
+	userId?: string;
+	/** The call's status, where a look-up found it (HuskyVoice: queued, in_progress, …). */
+	callStatus?: string;
+}
+
+/**
+ * The `context` of every item error: written where the error is made (transport, validation, erasure), read
+ * by the runner (the error item's `details`) and the trigger (is this failure passing, or for good?).
+ */
+export interface ItemErrorContext extends ItemIdentity {
+	provider?: ProviderName;
+	/** The provider's HTTP status; null when no answer came (a network fault). */
+	httpStatus?: number | null;
+	/** The provider's own error code, or ours (UNCONFIRMED, STILL_READABLE). */
+	code?: string | null;
+	requestId?: string | null;
+	attempts?: number;
+	/** A short summary of the provider's answer, where it explains the failure. */
+	answer?: string;
+	itemIndex?: number;
+}
+
+/** The fields of an item error's context that its error item shows, in this order. */
+export const ITEM_ERROR_DETAILS: Array<keyof ItemErrorContext> = [
+	'provider',
+	'callId',
+	'callType',
+	'cid',
+	'sessionId',
+	'filename',
+	'taskId',
+	'userId',
+	'callStatus',
+	'httpStatus',
+	'code',
+	'requestId',
+	'attempts',
+	'answer',
+];
+
+/** An error's context as this package writes it (empty for errors from elsewhere). */
+export function itemErrorContext(error: unknown): ItemErrorContext {
+	const context = (error as { context?: unknown } | undefined)?.context;
+	return context && typeof context === 'object' ? (context as ItemErrorContext) : {};
 }

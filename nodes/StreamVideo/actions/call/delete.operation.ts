@@ -6,7 +6,7 @@ import { dryRunOption, ignoreNotFoundOption, optionsCollection, transportOptions
 import { unconfirmedDeletion, unverifiable, verifyGone } from '../../../shared/erasure';
 import { requireId } from '../../../shared/validation';
 import { callIdField, callIdRule, callTypeField, callTypeRule } from '../../descriptions';
-import type { StreamSession } from '../../session';
+import type { StreamIdentity, StreamSession } from '../../session';
 import { streamPaths } from '../../transport';
 
 const properties: INodeProperties[] = [
@@ -72,7 +72,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 	const hard = this.getNodeParameter('deleteMode', itemIndex) === 'hard';
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const cid = `${callType}:${callId}`;
-	const identity = { callType, cid, deleteMode: hard ? 'hard' : 'soft' };
+	const identity: StreamIdentity = { callType, cid, deleteMode: hard ? 'hard' : 'soft' };
 	const context = { callId, callType };
 
 	if (options.dryRun === true) {
