@@ -63,8 +63,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 				note: WEBHOOK_CANNOT_LOOK_UP,
 			};
 		}
-		const response = await session.api.request({ method: 'GET', path: huskyPaths.call(callId), context }, itemIndex, [404]);
-		if (response.status === 404) return notFound(session, response, callId, options, itemIndex, via);
+		const response = await lookUp(session, callId, itemIndex);
+		// The look-up's own 404 already says the call is gone.
+		if (response.status === 404) {
+			return notFoundOrError(
+				session.api.client,
+				response,
+				{ provider: 'huskyVoice', callId, itemIndex, extra: { via }, context },
+				{ matches: isHuskyNotFound(response.status, response.body), ignoreNotFound: options.ignoreNotFound === true, advice: GONE_ADVICE },
+			);
+		}
 		const call = (response.body.data ?? {}) as IDataObject;
 		return deletionAudit('huskyVoice', callId, 'dry_run', response, {
 			via,
