@@ -66,8 +66,9 @@ export interface TransportOptions {
 	concurrency: number;
 	/** Per-attempt timeout. */
 	timeoutMs: number;
+	/** Failed attempts per request; a 429 that says when to come back (Retry-After, X-RateLimit-Reset) is not counted. */
 	maxAttempts: number;
-	/** Retries stop once an item has spent this long (waits included). */
+	/** Retries stop once this long has passed since an item's first failed attempt (waits included). */
 	retryBudgetMs: number;
 }
 
