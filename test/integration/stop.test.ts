@@ -42,7 +42,8 @@ test('Stop while HuskyVoice items wait for the rate limit: the waiting items are
 	const ids = Array.from({ length: 20 }, (_, index) => `call_stop${index}`);
 	bench.emulator.husky.seedCalls(ids.map((call_id) => ({ call_id, status: 'completed' })) as never);
 
-	// 5 go at once; the other 15 would wait for the next minute. The test's own timeout is well below that.
+	// At most 5 go (the first window opens over a few seconds); the other 15 would wait for the next minute.
+	// The test's own timeout is well below that.
 	const run = await runNode(
 		bench.store,
 		'huskyVoice',
@@ -52,7 +53,9 @@ test('Stop while HuskyVoice items wait for the rate limit: the waiting items are
 	);
 
 	expect(run.run.status).toBe('canceled');
-	expect(deletesSent('husky')).toBe(5);
+	const sentBeforeReturn = deletesSent('husky');
+	expect(sentBeforeReturn).toBeGreaterThan(0);
+	expect(sentBeforeReturn).toBeLessThanOrEqual(5);
 	await pause(1500);
-	expect(deletesSent('husky')).toBe(5);
+	expect(deletesSent('husky')).toBe(sentBeforeReturn);
 }, 20_000);
