@@ -128,21 +128,37 @@ describe('Stream Video Trigger', () => {
 		const state: IDataObject = {};
 		const taskIds = [...done, ...later].join('\n');
 		const figures: IDataObject[] = [];
+		const emittedSoFar = new Set<string>();
+		// One poll: it fetches every watched task not yet emitted, and no other. A look-up that meets a passing
+		// fault (a 429 on a loaded machine) is simply fetched again at the next poll.
 		const measuredPoll = async (label: string) => {
 			bench.emulator.log.clear();
 			const started = Date.now();
-			const emitted = await poll(state, taskIds);
-			figures.push({ poll: label, requests: taskRequests().length, emitted: emitted?.length ?? 0, seconds: (Date.now() - started) / 1000 });
-			return emitted;
+			const notYetEmitted = 5000 - emittedSoFar.size;
+			const emitted = (await poll(state, taskIds)) ?? [];
+			const requests = taskRequests().length;
+			figures.push({ poll: label, requests, emitted: emitted.length, seconds: (Date.now() - started) / 1000 });
+			expect(requests).toBe(notYetEmitted);
+			for (const item of emitted) {
+				expect(emittedSoFar.has(String(item.taskId))).toBe(false);
+				emittedSoFar.add(String(item.taskId));
+			}
+			return emitted.map((item) => String(item.taskId));
+		};
+		const pollUntil = async (label: string, expected: string[]) => {
+			for (let round = 1; round <= 3 && !expected.every((taskId) => emittedSoFar.has(taskId)); round++) {
+				await measuredPoll(`${label}${round > 1 ? ` (again, ${round})` : ''}`);
+			}
+			expect(expected.filter((taskId) => !emittedSoFar.has(taskId))).toEqual([]);
 		};
 
-		expect((await measuredPoll('1: half finished'))?.length).toBe(2500);
+		await pollUntil('1: half finished', done);
+		expect([...emittedSoFar].every((taskId) => taskId.startsWith('k-done-'))).toBe(true);
 		seedTasks(later.map((taskId) => ({ taskId, status: 'completed' })));
-		expect((await measuredPoll('2: the rest finished'))?.map((item) => item.taskId).sort()).toEqual([...later].sort());
-		expect(await measuredPoll('3: nothing left')).toBeNull();
+		await pollUntil('2: the rest finished', later);
+		expect(await measuredPoll('3: nothing left')).toEqual([]);
+		expect(emittedSoFar.size).toBe(5000);
 
-		// Each task is fetched until it is emitted, and never after.
-		expect(figures.map((figure) => figure.requests)).toEqual([5000, 2500, 0]);
 		process.stdout.write(`\nTrigger poll cost, 5,000 watched tasks:\n${JSON.stringify(figures)}\n`);
 	});
 });
