@@ -48,7 +48,7 @@ export const maxAttemptsOption: INodeProperties = {
 	typeOptions: { minValue: 1, maxValue: 20 },
 	default: 6,
 	description:
-		'How many times one request is tried when the provider is rate limiting, unavailable or unreachable. Other errors are never retried.',
+		'How many times one request is tried when the provider is unavailable or unreachable, or answers 429 without saying when to retry. A 429 that says when (Retry-After, X-RateLimit-Reset) is waited out within the 5-minute retry budget. Other errors are never retried.',
 };
 
 /** Options shared by operations that send one request per item. */
