@@ -189,6 +189,21 @@ describe('Idempotent erasure', () => {
 		expect(requests('husky')).toHaveLength(0);
 	});
 
+	test('an option set by an expression is read for each item; one without is read once for all', async () => {
+		const run = await runNode(
+			bench.store,
+			'huskyVoice',
+			huskyDelete({ options: { ignoreNotFound: '={{ $json.ignore }}', rateLimitPerMinute: 600 } }),
+			[
+				{ callId: 'call_gone1', ignore: true },
+				{ callId: 'call_gone2', ignore: false },
+			],
+			onError,
+		);
+		expect(run.out[0]).toMatchObject({ callId: 'call_gone1', outcome: 'not_found' });
+		expect(run.out[1]).toMatchObject({ details: { callId: 'call_gone2', httpStatus: 404 } });
+	});
+
 	test('an invalid call ID fails its own item only, naming the provider and the ID', async () => {
 		husky().seedCalls([{ call_id: 'call_ok' }]);
 		const run = await runNode(bench.store, 'huskyVoice', huskyDelete(), [{ callId: '../x' }, { callId: 'call_ok' }], onError);

@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { deletionAudit } from '../../../shared/audit';
 import { dryRunOption, ignoreNotFoundOption, optionsCollection, transportOptions, verifyOption } from '../../../shared/descriptions';
 import { unconfirmedDeletion, unverifiable, verifyGone } from '../../../shared/erasure';
+import { itemParameter } from '../../../shared/parameters';
 import { requireId } from '../../../shared/validation';
 import { callIdField, callIdRule, callTypeField, callTypeRule } from '../../descriptions';
 import type { StreamIdentity, StreamSession } from '../../session';
@@ -67,10 +68,10 @@ export const description = updateDisplayOptions({ show: { resource: ['call'], op
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, session: StreamSession): Promise<IDataObject> {
 	const node = this.getNode();
-	const callType = requireId(node, this.getNodeParameter('callType', itemIndex), callTypeRule, itemIndex);
-	const callId = requireId(node, this.getNodeParameter('callId', itemIndex), callIdRule, itemIndex);
-	const hard = this.getNodeParameter('deleteMode', itemIndex) === 'hard';
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const callType = requireId(node, itemParameter(this, 'callType', itemIndex), callTypeRule, itemIndex);
+	const callId = requireId(node, itemParameter(this, 'callId', itemIndex), callIdRule, itemIndex);
+	const hard = itemParameter(this, 'deleteMode', itemIndex) === 'hard';
+	const options = itemParameter<IDataObject>(this, 'options', itemIndex, {});
 	const cid = `${callType}:${callId}`;
 	const identity: StreamIdentity = { callType, cid, deleteMode: hard ? 'hard' : 'soft' };
 	const context = { callId, callType };
