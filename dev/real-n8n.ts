@@ -5,7 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { sandbox, startEmulator, type Emulator } from './emulators/client';
+import { credentialData, startEmulator, type Emulator } from './emulators/client';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startN8n, packPackage } = require('./n8n-instance');
 
@@ -40,44 +40,27 @@ export interface RealN8n {
 export async function bootRealN8n(env: Record<string, string> = {}): Promise<RealN8n> {
 	const emulator = await startEmulator();
 	const n8n = (await startN8n({ tarball: packPackage(), env })) as N8nInstance;
+	const data = credentialData(emulator);
 	const definitions = {
 		stream: {
 			name: 'Stream (emulator)',
 			type: 'streamVideoApi',
-			data: {
-				apiKey: sandbox.stream.apiKey,
-				apiSecret: sandbox.stream.apiSecret,
-				baseUrl: emulator.streamBaseUrl,
-			},
+			data: data.streamVideoApi,
 		},
 		graph: {
 			name: 'Graph (emulator)',
 			type: 'microsoftGraphCallsApi',
-			data: {
-				tenantId: sandbox.graph.tenantId,
-				clientId: sandbox.graph.clientId,
-				clientSecret: sandbox.graph.clientSecret,
-				cloud: 'custom',
-				authorityUrl: emulator.authorityUrl,
-				graphUrl: emulator.graphUrl,
-			},
+			data: data.microsoftGraphCallsApi,
 		},
 		husky: {
 			name: 'HuskyVoice (emulator)',
 			type: 'huskyVoiceApi',
-			data: {
-				apiKey: sandbox.husky.apiKey,
-				authHeader: 'xApiKey',
-				baseUrl: emulator.huskyBaseUrl,
-			},
+			data: data.huskyVoiceApi,
 		},
 		huskyWebhook: {
 			name: 'HuskyVoice webhook (emulator)',
 			type: 'huskyVoiceWebhookApi',
-			data: {
-				webhookToken: sandbox.husky.webhookToken,
-				baseUrl: emulator.huskyBaseUrl,
-			},
+			data: data.huskyVoiceWebhookApi,
 		},
 	};
 	const credentials = {} as RealN8n['credentials'];

@@ -5,7 +5,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { createEmulatorServer, SANDBOX } = require('../dev/emulators/server');
+const { createEmulatorServer, emulatorCredentials } = require('../dev/emulators/server');
 const { importExamples } = require('../dev/examples');
 const { startN8n, packPackage } = require('../dev/n8n-instance');
 const { N8N_VERSION } = require('../dev/n8n-runtime');
@@ -15,36 +15,15 @@ const N8N_PORT = Number(process.env.N8N_PORT || 5678);
 const EMULATOR_PORT = Number(process.env.EMULATOR_PORT || 4010);
 const USER_FOLDER = path.join(REPO, '.cache', 'n8n-home');
 
+const CREDENTIAL_NAMES = {
+	streamVideoApi: 'Stream Video account',
+	microsoftGraphCallsApi: 'Microsoft Graph Calls account',
+	huskyVoiceApi: 'HuskyVoice account',
+	huskyVoiceWebhookApi: 'HuskyVoice webhook',
+};
+
 function credentialDefinitions(emulator) {
-	return [
-		{
-			name: 'Stream Video account',
-			type: 'streamVideoApi',
-			data: { apiKey: SANDBOX.stream.apiKey, apiSecret: SANDBOX.stream.apiSecret, baseUrl: emulator.streamBaseUrl },
-		},
-		{
-			name: 'Microsoft Graph Calls account',
-			type: 'microsoftGraphCallsApi',
-			data: {
-				tenantId: SANDBOX.graph.tenantId,
-				clientId: SANDBOX.graph.clientId,
-				clientSecret: SANDBOX.graph.clientSecret,
-				cloud: 'custom',
-				authorityUrl: emulator.authorityUrl,
-				graphUrl: emulator.graphUrl,
-			},
-		},
-		{
-			name: 'HuskyVoice account',
-			type: 'huskyVoiceApi',
-			data: { apiKey: SANDBOX.husky.apiKey, authHeader: 'xApiKey', baseUrl: emulator.huskyBaseUrl },
-		},
-		{
-			name: 'HuskyVoice webhook',
-			type: 'huskyVoiceWebhookApi',
-			data: { webhookToken: SANDBOX.husky.webhookToken, baseUrl: emulator.huskyBaseUrl },
-		},
-	];
+	return Object.entries(emulatorCredentials(emulator)).map(([type, data]) => ({ name: CREDENTIAL_NAMES[type], type, data }));
 }
 
 /** Creates each credential unless one of that name and type already exists; returns ids by type. */

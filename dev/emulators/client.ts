@@ -2,7 +2,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createEmulatorServer, SANDBOX } = require('./server');
+const { createEmulatorServer, emulatorCredentials, SANDBOX } = require('./server');
 
 export interface Emulator {
 	url: string;
@@ -44,3 +44,8 @@ export async function startEmulator(): Promise<Emulator> {
 }
 
 export const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+
+export type CredentialType = 'streamVideoApi' | 'microsoftGraphCallsApi' | 'huskyVoiceApi' | 'huskyVoiceWebhookApi';
+
+/** The data of each credential type, pointing at this emulator with the sandbox secrets. */
+export const credentialData = (emulator: Emulator) => emulatorCredentials(emulator) as Record<CredentialType, Record<string, string>>;

@@ -256,7 +256,24 @@ async function createEmulatorServer({ port = 0, host = '127.0.0.1', seedSandbox:
 	return emulator;
 }
 
-module.exports = { createEmulatorServer, SANDBOX };
+/** The data of each credential type, pointing at this emulator with the sandbox secrets. */
+function emulatorCredentials(emulator) {
+	return {
+		streamVideoApi: { apiKey: SANDBOX.stream.apiKey, apiSecret: SANDBOX.stream.apiSecret, baseUrl: emulator.streamBaseUrl },
+		microsoftGraphCallsApi: {
+			tenantId: SANDBOX.graph.tenantId,
+			clientId: SANDBOX.graph.clientId,
+			clientSecret: SANDBOX.graph.clientSecret,
+			cloud: 'custom',
+			authorityUrl: emulator.authorityUrl,
+			graphUrl: emulator.graphUrl,
+		},
+		huskyVoiceApi: { apiKey: SANDBOX.husky.apiKey, authHeader: 'xApiKey', baseUrl: emulator.huskyBaseUrl },
+		huskyVoiceWebhookApi: { webhookToken: SANDBOX.husky.webhookToken, baseUrl: emulator.huskyBaseUrl },
+	};
+}
+
+module.exports = { createEmulatorServer, emulatorCredentials, SANDBOX };
 
 if (require.main === module) {
 	const portArg = process.argv.indexOf('--port');

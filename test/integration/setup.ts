@@ -2,7 +2,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { CredentialStore, runWorkflow, type RunResult, type WorkflowNode } from '../../dev/harness/n8n-inprocess';
-import { sandbox, startEmulator, type Emulator } from '../../dev/emulators/client';
+import { credentialData, startEmulator, type Emulator } from '../../dev/emulators/client';
 
 export { daysAgo, sandbox, type Emulator } from '../../dev/emulators/client';
 
@@ -27,22 +27,11 @@ export function useEmulators(): { readonly emulator: Emulator; readonly store: C
 
 export function credentialsFor(emulator: Emulator): CredentialStore {
 	const store = new CredentialStore();
-	store.set(CREDENTIAL_IDS.stream, {
-		apiKey: sandbox.stream.apiKey,
-		apiSecret: sandbox.stream.apiSecret,
-		baseUrl: emulator.streamBaseUrl,
-	});
-	store.set(CREDENTIAL_IDS.graph, {
-		tenantId: sandbox.graph.tenantId,
-		clientId: sandbox.graph.clientId,
-		clientSecret: sandbox.graph.clientSecret,
-		cloud: 'custom',
-		authorityUrl: emulator.authorityUrl,
-		graphUrl: emulator.graphUrl,
-		accessToken: '',
-	});
-	store.set(CREDENTIAL_IDS.husky, { apiKey: sandbox.husky.apiKey, authHeader: 'xApiKey', baseUrl: emulator.huskyBaseUrl });
-	store.set(CREDENTIAL_IDS.huskyWebhook, { webhookToken: sandbox.husky.webhookToken, baseUrl: emulator.huskyBaseUrl });
+	const data = credentialData(emulator);
+	store.set(CREDENTIAL_IDS.stream, data.streamVideoApi);
+	store.set(CREDENTIAL_IDS.graph, { ...data.microsoftGraphCallsApi, accessToken: '' });
+	store.set(CREDENTIAL_IDS.husky, data.huskyVoiceApi);
+	store.set(CREDENTIAL_IDS.huskyWebhook, data.huskyVoiceWebhookApi);
 	return store;
 }
 
