@@ -179,10 +179,12 @@ export function deleteFileOperation(files: CallFileResource) {
 				if (response.status === 404) return session.notFound(response, callId, identity, options, itemIndex, lower);
 				const entry = entriesOf(response, files).find(isThisFile);
 				if (!entry && options.ignoreNotFound !== true) {
-					throw new NodeOperationError(node, `Stream Video: no ${lower} "${filename}" in session ${sessionId} of call ${cid}`, {
+					const error = new NodeOperationError(node, `Stream Video: no ${lower} "${filename}" in session ${sessionId} of call ${cid}`, {
 						itemIndex,
 						description: `Get Many lists the ${files.kind} the call has. Turn on "Ignore Not Found" to count a missing file as done.`,
 					});
+					error.context = { ...error.context, ...context };
+					throw error;
 				}
 				return deletionAudit('streamVideo', callId, entry ? 'dry_run' : 'not_found', response, {
 					...identity,

@@ -66,14 +66,14 @@ export async function runOperation<Session extends object>(
 	// The first item runs alone: it warms what every later item shares (an access token, rate-limit
 	// knowledge), so a 500-item run asks for one token, not one per concurrent worker.
 	let started = 0;
-	const itemIndexes = items.map((_, itemIndex) => itemIndex);
 	const start = async (itemIndex: number) => {
 		started = itemIndex + 1;
 		await runItem(itemIndex);
 	};
 	const keepGoing = () => !stopError && !cancelSignal?.aborted;
-	await forEachConcurrently(itemIndexes.slice(0, 1), 1, start);
-	await forEachConcurrently(itemIndexes.slice(1), concurrency, start, keepGoing);
+	if (items.length > 0) await start(0);
+	const rest = items.slice(1).map((_, offset) => offset + 1);
+	await forEachConcurrently(rest, concurrency, start, keepGoing);
 
 	if (stopError) throw stopError.error;
 	// Stopped by the user: items not yet started are left alone, and n8n discards the run's output.

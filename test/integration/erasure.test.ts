@@ -267,6 +267,8 @@ describe('Stream recordings and transcriptions', () => {
 		const base = files('transcription', 'delete', { sessionId: 's1', filename: '={{ $json.filename }}' });
 		const dry = await runNode(bench.store, 'streamVideo', { ...base, options: { dryRun: true } }, [{ callId: 'tc', filename: 'transcript.jsonl' }]);
 		expect(dry.out[0]).toMatchObject({ outcome: 'dry_run', wouldDelete: true, deleted: false });
+		const missing = await runNode(bench.store, 'streamVideo', { ...base, options: { dryRun: true } }, [{ callId: 'tc', filename: 'gone.jsonl' }], onError);
+		expect(missing.out[0]).toMatchObject({ details: { provider: 'streamVideo', callId: 'tc', sessionId: 's1', filename: 'gone.jsonl' } });
 		expect((stream().getCall('default', 'tc')?.transcriptions as IDataObject[]).length).toBe(1);
 
 		const run = await runNode(bench.store, 'streamVideo', base, [{ callId: 'tc', filename: 'transcript.jsonl' }, { callId: 'tc', filename: 'missing.jsonl' }], onError);
