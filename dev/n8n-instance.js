@@ -181,25 +181,7 @@ async function startN8n(options = {}) {
 	};
 
 	function stop() {
-		if (!child || child.exitCode !== null) return Promise.resolve();
-		return new Promise((resolve) => {
-			const timer = setTimeout(() => {
-				try {
-					process.kill(-child.pid, 'SIGKILL');
-				} catch {
-					// already gone
-				}
-			}, 15_000);
-			child.once('exit', () => {
-				clearTimeout(timer);
-				resolve();
-			});
-			try {
-				process.kill(-child.pid, 'SIGTERM');
-			} catch {
-				resolve();
-			}
-		});
+		return stopProcessGroup(child);
 	}
 	const onExit = () => {
 		try {
@@ -302,23 +284,31 @@ async function startWorker(options = {}) {
 	return {
 		userFolder,
 		logs: () => logs,
-		stop: () =>
-			new Promise((resolve) => {
-				if (child.exitCode !== null) return resolve();
-				const timer = setTimeout(() => {
-					try {
-						process.kill(-child.pid, 'SIGKILL');
-					} catch {
-						// already gone
-					}
-				}, 15_000);
-				child.once('exit', () => {
-					clearTimeout(timer);
-					resolve();
-				});
-				process.kill(-child.pid, 'SIGTERM');
-			}),
+		stop: () => stopProcessGroup(child),
 	};
+}
+
+/** Stops an n8n process and its children (its process group): SIGTERM, then SIGKILL after 15 s. */
+function stopProcessGroup(child) {
+	if (!child || child.exitCode !== null) return Promise.resolve();
+	return new Promise((resolve) => {
+		const timer = setTimeout(() => {
+			try {
+				process.kill(-child.pid, 'SIGKILL');
+			} catch {
+				// already gone
+			}
+		}, 15_000);
+		child.once('exit', () => {
+			clearTimeout(timer);
+			resolve();
+		});
+		try {
+			process.kill(-child.pid, 'SIGTERM');
+		} catch {
+			resolve();
+		}
+	});
 }
 
 module.exports = { startN8n, startWorker, packPackage, installPackage, freePort, OWNER };
