@@ -21,7 +21,7 @@ export type LookUpResult = { gone: true } | { gone: false; response: ApiResponse
 export type Verification = { verified: true; verifiedAt: string } | { verified: null; verificationNote: string };
 
 /** A short summary of a provider's answer for an error item: enough to see what came back. */
-export function summarizeAnswer(body: unknown): string {
+function summarizeAnswer(body: unknown): string {
 	const text = body === undefined || body === null || body === '' ? '(empty body)' : JSON.stringify(body);
 	return text.length > ANSWER_SUMMARY_CHARS ? `${text.slice(0, ANSWER_SUMMARY_CHARS)}…` : text;
 }
@@ -74,7 +74,7 @@ export async function verifyGone(
 	lookUp: () => Promise<LookUpResult>,
 ): Promise<Verification> {
 	const result = await lookUpUntilGone(client, lookUp);
-	if (result.gone) return { verified: true, verifiedAt: new Date().toISOString() };
+	if (result.gone) return verifiedNow();
 	throw stillReadable(client, result.response, itemIndex, context);
 }
 
@@ -85,6 +85,11 @@ function stillReadable(client: ProviderClient, response: ApiResponse, itemIndex:
 		{ itemIndex, context, code: 'STILL_READABLE', message: 'Still readable after deletion' },
 		`The delete was answered, but a look-up ${VERIFY_LOOKUPS} times over ${VERIFY_LOOKUPS - 1} seconds still found it. Do not record it as erased; run the delete again, and contact the provider's support if it stays.`,
 	);
+}
+
+/** A look-up just found the item gone. */
+export function verifiedNow(): Verification {
+	return { verified: true, verifiedAt: new Date().toISOString() };
 }
 
 /** For items whose credential cannot look calls up: nothing is claimed, and the record says why. */

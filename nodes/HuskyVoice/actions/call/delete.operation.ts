@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { deletionAudit } from '../../../shared/audit';
 import { dryRunOption, ignoreNotFoundOption, optionsCollection, verifyOption } from '../../../shared/descriptions';
-import { answerError, notFoundOrError, unconfirmedDeletion, unverifiable, verifyGone } from '../../../shared/erasure';
+import { answerError, notFoundOrError, unconfirmedDeletion, unverifiable, verifiedNow, verifyGone } from '../../../shared/erasure';
 import type { ApiResponse } from '../../../shared/types';
 import { itemParameter } from '../../../shared/parameters';
 import { requireId } from '../../../shared/validation';
@@ -125,8 +125,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 
 const WEBHOOK_CANNOT_LOOK_UP =
 	'The inbound webhook can only delete, so the call could not be looked up. Use API Key authentication to dry-run or verify.';
-
-const verifiedNow = () => ({ verified: true, verifiedAt: new Date().toISOString() });
 
 /** GET /v1/calls/{id}: 404 once the record is gone (a delete removes it; a cancel keeps it). */
 async function lookUp(session: HuskySession, callId: string, itemIndex: number): Promise<ApiResponse> {

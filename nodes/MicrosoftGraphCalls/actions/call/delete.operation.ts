@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { deletionAudit } from '../../../shared/audit';
 import { dryRunOption, ignoreNotFoundOption, optionsCollection, transportOptions, verifyOption } from '../../../shared/descriptions';
-import { notFoundOrError, unconfirmedDeletion, verifyGone } from '../../../shared/erasure';
+import { notFoundOrError, unconfirmedDeletion, verifiedNow, verifyGone } from '../../../shared/erasure';
 import { itemParameter } from '../../../shared/parameters';
 import { requireId } from '../../../shared/validation';
 import { apiVersionOption, callIdField, graphCallIdRule } from '../../descriptions';
@@ -45,7 +45,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 	const response = await session.api.request({ method: dryRun ? 'GET' : 'DELETE', path, context }, itemIndex, [404]);
 	if (response.status === 404) {
 		// Graph's 404 8522/9997 is itself the look-up: no active call by this ID.
-		const verified = options.verify === true ? { verified: true, verifiedAt: new Date().toISOString() } : {};
+		const verified = options.verify === true ? verifiedNow() : {};
 		return notFoundOrError(
 			session.api.client,
 			response,
