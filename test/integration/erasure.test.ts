@@ -204,6 +204,20 @@ describe('Idempotent erasure', () => {
 		expect(run.out[1]).toMatchObject({ details: { callId: 'call_gone2', httpStatus: 404 } });
 	});
 
+	test('an expression that fails for one item of a bulk run fails that item alone, in its place', async () => {
+		const ids = Array.from({ length: 130 }, (_, index) => `bulk-${index}`);
+		stream().seedCalls(ids.map((id) => ({ type: 'default', id, ended_at: daysAgo(40) })));
+		// Item 77 has no "call" object: its expression throws; the items around it are resolved and deleted.
+		const items = ids.map((id, index) => (index === 77 ? { other: id } : { call: { id } }));
+		const run = await runNode(bench.store, 'streamVideo', streamDelete({ callId: '={{ $json.call.id }}' }), items, onError);
+		expect(run.out).toHaveLength(130);
+		expect(run.out[77]).toMatchObject({ error: expect.any(String) });
+		const others = run.out.filter((_, index) => index !== 77);
+		expect(others.map((item) => item.callId)).toEqual(ids.filter((_, index) => index !== 77));
+		expect(others.every((item) => item.deleted === true)).toBe(true);
+		expect(requests('stream').filter((entry) => entry.method === 'POST')).toHaveLength(129);
+	});
+
 	test('an invalid call ID fails its own item only, naming the provider and the ID', async () => {
 		husky().seedCalls([{ call_id: 'call_ok' }]);
 		const run = await runNode(bench.store, 'huskyVoice', huskyDelete(), [{ callId: '../x' }, { callId: 'call_ok' }], onError);
