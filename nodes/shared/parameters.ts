@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 
 /**
  * A parameter without an expression has the same value for every item, yet n8n resolves it anew for each
@@ -16,6 +16,35 @@ const resolvedOnce = new WeakMap<IExecuteFunctions, Map<string, unknown>>();
 const resolvedAhead = new WeakMap<IExecuteFunctions, Map<string, Map<number, { value?: unknown; error?: unknown }>>>();
 const RESOLVE_AHEAD = 50;
 
+/** n8n hands out a deep copy of the node on every getNode(); one per execution is enough for error reports. */
+const nodes = new WeakMap<IExecuteFunctions, INode>();
+
+export function nodeOf(ctx: IExecuteFunctions): INode {
+	let node = nodes.get(ctx);
+	if (!node) {
+		node = ctx.getNode();
+		nodes.set(ctx, node);
+	}
+	return node;
+}
+
+/**
+ * `={{ $json.field }}`, the expression nearly every bulk run maps its IDs with. When the input item holds
+ * text or a number there, that value is what n8n's expression engine returns, so it is read directly;
+ * anything else (a missing field, an object, any other expression) goes through the engine.
+ */
+const PLAIN_JSON_FIELD = /^=\{\{\s*\$json\.([A-Za-z_$][\w$]*)\s*\}\}$/;
+
+function plainFieldValue(ctx: IExecuteFunctions, raw: unknown, itemIndex: number): string | number | undefined {
+	if (typeof raw !== 'string') return undefined;
+	const field = PLAIN_JSON_FIELD.exec(raw)?.[1];
+	if (field === undefined) return undefined;
+	const json = ctx.getInputData()[itemIndex]?.json as IDataObject | undefined;
+	if (!json || !Object.prototype.hasOwnProperty.call(json, field)) return undefined;
+	const value = json[field];
+	return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) ? value : undefined;
+}
+
 function holdsExpression(value: unknown): boolean {
 	if (typeof value === 'string') return value.startsWith('=');
 	if (Array.isArray(value)) return value.some(holdsExpression);
@@ -31,7 +60,11 @@ export function itemParameter<T>(ctx: IExecuteFunctions, name: string, itemIndex
 		resolvedOnce.set(ctx, cache);
 	}
 	if (cache.has(name)) return cache.get(name) as T;
-	if (holdsExpression(ctx.getNode().parameters[name])) return resolveAhead(ctx, name, itemIndex, fallback);
+	const raw = nodeOf(ctx).parameters[name];
+	if (holdsExpression(raw)) {
+		const plain = plainFieldValue(ctx, raw, itemIndex);
+		return plain !== undefined ? (plain as T) : resolveAhead(ctx, name, itemIndex, fallback);
+	}
 	const value = ctx.getNodeParameter(name, itemIndex, fallback) as T;
 	cache.set(name, value);
 	return value;

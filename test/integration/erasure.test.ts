@@ -10,12 +10,14 @@ import { daysAgo, runNode, useEmulators } from './setup';
 const bench = useEmulators();
 
 type Controls = Record<string, (...args: never[]) => unknown>;
-const stream = () => bench.emulator.stream as unknown as Controls & {
-	seedCalls(calls: IDataObject[]): void;
-	seedTasks(tasks: IDataObject[]): void;
-	getCall(type: string, id: string): IDataObject | undefined;
-};
-const husky = () => bench.emulator.husky as unknown as { seedCalls(calls: IDataObject[]): void; getCall(id: string): IDataObject | undefined };
+const stream = () =>
+	bench.emulator.stream as unknown as Controls & {
+		seedCalls(calls: IDataObject[]): void;
+		seedTasks(tasks: IDataObject[]): void;
+		getCall(type: string, id: string): IDataObject | undefined;
+	};
+const husky = () =>
+	bench.emulator.husky as unknown as { seedCalls(calls: IDataObject[]): void; getCall(id: string): IDataObject | undefined };
 const graphSeed = (ids: string[]) => (bench.emulator.graph.seedCalls as (calls: IDataObject[]) => void)(ids.map((id) => ({ id })));
 const requests = (provider: string) => bench.emulator.log.entries({ provider });
 const onError = { onError: 'continueRegularOutput' as const };
@@ -84,10 +86,22 @@ describe('Confirmed or failed, never assumed', () => {
 			{ provider: 'husky', path: '/calls/call_a$', type: 'status', status: 200, body: { data: { call_id: 'call_a', deleted: false } } },
 			{ provider: 'husky', path: '/calls/call_b$', type: 'status', status: 200, body: { data: { call_id: 'call_other', deleted: true } } },
 		]);
-		const run = await runNode(bench.store, 'huskyVoice', huskyDelete(), [{ callId: 'call_a' }, { callId: 'call_b' }, { callId: 'call_c' }], onError);
+		const run = await runNode(
+			bench.store,
+			'huskyVoice',
+			huskyDelete(),
+			[{ callId: 'call_a' }, { callId: 'call_b' }, { callId: 'call_c' }],
+			onError,
+		);
 		expect(run.out[0]).toMatchObject({
 			error: expect.stringMatching(/did not confirm the deletion \("deleted" is false/),
-			details: { provider: 'huskyVoice', callId: 'call_a', httpStatus: 200, code: 'UNCONFIRMED', answer: expect.stringContaining('"deleted":false') },
+			details: {
+				provider: 'huskyVoice',
+				callId: 'call_a',
+				httpStatus: 200,
+				code: 'UNCONFIRMED',
+				answer: expect.stringContaining('"deleted":false'),
+			},
 		});
 		expect(String((run.out[0].details as IDataObject).description)).toMatch(/Look the item up/);
 		expect(run.out[1].error).toMatch(/about call "call_other"/);
@@ -112,7 +126,10 @@ describe('Confirmed or failed, never assumed', () => {
 		graphSeed([GRAPH_CALL]);
 		bench.emulator.faults.add({ provider: 'graph', method: 'DELETE', type: 'status', status: 200, body: {} });
 		const graph = await runNode(bench.store, 'microsoftGraphCalls', graphDelete(), [{ callId: GRAPH_CALL }], onError);
-		expect(graph.out[0]).toMatchObject({ error: expect.stringMatching(/HTTP 200 instead of 204/), details: { provider: 'microsoftGraph' } });
+		expect(graph.out[0]).toMatchObject({
+			error: expect.stringMatching(/HTTP 200 instead of 204/),
+			details: { provider: 'microsoftGraph' },
+		});
 	});
 });
 
@@ -122,7 +139,9 @@ describe('Verify Erasure', () => {
 		const soft = await runNode(bench.store, 'streamVideo', streamDelete({ options: { verify: true } }), [{ callId: 'soft-1' }]);
 		expect(soft.out[0]).toMatchObject({ outcome: 'deleted', verified: true, verifiedAt: expect.stringMatching(/^\d{4}-/) });
 
-		const hard = await runNode(bench.store, 'streamVideo', streamDelete({ deleteMode: 'hard', options: { verify: true } }), [{ callId: 'hard-1' }]);
+		const hard = await runNode(bench.store, 'streamVideo', streamDelete({ deleteMode: 'hard', options: { verify: true } }), [
+			{ callId: 'hard-1' },
+		]);
 		expect(hard.out[0]).toMatchObject({ outcome: 'deleted', taskStatus: 'completed', verified: true });
 		expect(Date.parse(String(hard.out[0].verifiedAt))).toBeGreaterThanOrEqual(Date.parse(String(hard.out[0].taskFinishedAt)));
 	});
@@ -137,7 +156,13 @@ describe('Verify Erasure', () => {
 			status: 201,
 			body: { call: { cid: 'default:sticky' }, duration: '1ms' },
 		});
-		const run = await runNode(bench.store, 'streamVideo', streamDelete({ options: { verify: true } }), [{ callId: 'sticky' }, { callId: 'fine' }], onError);
+		const run = await runNode(
+			bench.store,
+			'streamVideo',
+			streamDelete({ options: { verify: true } }),
+			[{ callId: 'sticky' }, { callId: 'fine' }],
+			onError,
+		);
 		expect(run.out[0]).toMatchObject({
 			error: 'Stream Video: Still readable after deletion',
 			details: { provider: 'streamVideo', callId: 'sticky', code: 'STILL_READABLE', answer: expect.stringContaining('default:sticky') },
@@ -147,8 +172,17 @@ describe('Verify Erasure', () => {
 
 	test('a hard delete whose task fails is not verified: the item fails and says the erasure is incomplete', async () => {
 		stream().seedCalls([{ id: 'stuck', hardDeleteFails: true }]);
-		const run = await runNode(bench.store, 'streamVideo', streamDelete({ deleteMode: 'hard', options: { verify: true } }), [{ callId: 'stuck' }], onError);
-		expect(run.out[0]).toMatchObject({ error: expect.stringMatching(/task failed, so the erasure is not complete/), details: { callId: 'stuck' } });
+		const run = await runNode(
+			bench.store,
+			'streamVideo',
+			streamDelete({ deleteMode: 'hard', options: { verify: true } }),
+			[{ callId: 'stuck' }],
+			onError,
+		);
+		expect(run.out[0]).toMatchObject({
+			error: expect.stringMatching(/task failed, so the erasure is not complete/),
+			details: { callId: 'stuck' },
+		});
 	});
 
 	test('HuskyVoice and Graph verify by looking the call up; the webhook cannot, and says so without failing', async () => {
@@ -157,8 +191,14 @@ describe('Verify Erasure', () => {
 		expect(rest.out[0]).toMatchObject({ deleted: true, verified: true });
 		expect(requests('husky').map((entry) => entry.method)).toEqual(['DELETE', 'GET']);
 
-		const hook = await runNode(bench.store, 'huskyVoice', huskyDelete({ authentication: 'webhookToken', options: { verify: true } }), [{ callId: 'call_w' }]);
-		expect(hook.out[0]).toMatchObject({ deleted: true, verified: null, verificationNote: expect.stringMatching(/webhook can only delete/) });
+		const hook = await runNode(bench.store, 'huskyVoice', huskyDelete({ authentication: 'webhookToken', options: { verify: true } }), [
+			{ callId: 'call_w' },
+		]);
+		expect(hook.out[0]).toMatchObject({
+			deleted: true,
+			verified: null,
+			verificationNote: expect.stringMatching(/webhook can only delete/),
+		});
 
 		graphSeed([GRAPH_CALL]);
 		const graph = await runNode(bench.store, 'microsoftGraphCalls', graphDelete({ options: { verify: true } }), [{ callId: GRAPH_CALL }]);
@@ -184,8 +224,17 @@ describe('Idempotent erasure', () => {
 	});
 
 	test('a HuskyVoice dry run with the webhook credential sends nothing and says why it cannot tell', async () => {
-		const run = await runNode(bench.store, 'huskyVoice', huskyDelete({ authentication: 'webhookToken', options: { dryRun: true } }), [{ callId: 'call_x' }]);
-		expect(run.out[0]).toMatchObject({ provider: 'huskyVoice', callId: 'call_x', outcome: 'dry_run', deleted: false, wouldDelete: null, note: expect.stringMatching(/webhook/) });
+		const run = await runNode(bench.store, 'huskyVoice', huskyDelete({ authentication: 'webhookToken', options: { dryRun: true } }), [
+			{ callId: 'call_x' },
+		]);
+		expect(run.out[0]).toMatchObject({
+			provider: 'huskyVoice',
+			callId: 'call_x',
+			outcome: 'dry_run',
+			deleted: false,
+			wouldDelete: null,
+			note: expect.stringMatching(/webhook/),
+		});
 		expect(requests('husky')).toHaveLength(0);
 	});
 
@@ -216,6 +265,42 @@ describe('Idempotent erasure', () => {
 		expect(others.map((item) => item.callId)).toEqual(ids.filter((_, index) => index !== 77));
 		expect(others.every((item) => item.deleted === true)).toBe(true);
 		expect(requests('stream').filter((entry) => entry.method === 'POST')).toHaveLength(129);
+	});
+
+	test("{{ $json.callId }} gives what n8n's expression engine gives, for text, numbers, null, objects and missing fields", async () => {
+		const items = [
+			{ callId: 'same-1' },
+			{ callId: 12345 },
+			{ callId: null },
+			{ callId: { id: 'x' } },
+			{},
+			{ callId: '' },
+			{ callId: 'same-2' },
+		];
+		const outputs = [];
+		// `$json.callId` is read directly from the item; `$json["callId"]` always goes through n8n's engine.
+		for (const callId of ['={{ $json.callId }}', '={{ $json["callId"] }}']) {
+			stream().seedCalls([
+				{ type: 'default', id: 'same-1' },
+				{ type: 'default', id: 'same-2' },
+			]);
+			const run = await runNode(bench.store, 'streamVideo', streamDelete({ callId }), items, onError);
+			outputs.push(
+				run.out.map((item) =>
+					item.error !== undefined ? { error: item.error, details: item.details } : { callId: item.callId, outcome: item.outcome },
+				),
+			);
+		}
+		expect(outputs[0]).toEqual(outputs[1]);
+		expect(outputs[0].map((item) => ('outcome' in item ? item.outcome : 'error'))).toEqual([
+			'deleted',
+			'error',
+			'error',
+			'error',
+			'error',
+			'error',
+			'deleted',
+		]);
 	});
 
 	test('an invalid call ID fails its own item only, naming the provider and the ID', async () => {
@@ -249,10 +334,20 @@ describe('Stream recordings and transcriptions', () => {
 			{ callId: 'kept-call' },
 		]);
 		expect(listed.out).toEqual([
-			expect.objectContaining({ cid: 'default:kept-call', sessionId: 's1', filename: 'old.mp4', recordingType: 'composite', endTime: expect.any(String) }),
+			expect.objectContaining({
+				cid: 'default:kept-call',
+				sessionId: 's1',
+				filename: 'old.mp4',
+				recordingType: 'composite',
+				endTime: expect.any(String),
+			}),
 		]);
 
-		const params = files('recording', 'delete', { sessionId: '={{ $json.sessionId }}', filename: '={{ $json.filename }}', options: { verify: true } });
+		const params = files('recording', 'delete', {
+			sessionId: '={{ $json.sessionId }}',
+			filename: '={{ $json.filename }}',
+			options: { verify: true },
+		});
 		const deleted = await runNode(bench.store, 'streamVideo', params, listed.out);
 		expect(deleted.out[0]).toMatchObject({
 			provider: 'streamVideo',
@@ -267,7 +362,9 @@ describe('Stream recordings and transcriptions', () => {
 			requestedAt: expect.any(String),
 			completedAt: expect.any(String),
 		});
-		expect(requests('stream').some((entry) => entry.method === 'DELETE' && entry.path.endsWith('/default/kept-call/s1/recordings/old.mp4'))).toBe(true);
+		expect(
+			requests('stream').some((entry) => entry.method === 'DELETE' && entry.path.endsWith('/default/kept-call/s1/recordings/old.mp4')),
+		).toBe(true);
 		const call = stream().getCall('default', 'kept-call');
 		expect(call?.deleted).toBe(false);
 		expect((call?.recordings as IDataObject[]).map((file) => file.filename)).toEqual(['new.mp4']);
@@ -279,13 +376,30 @@ describe('Stream recordings and transcriptions', () => {
 	test('transcriptions: dry run, delete, and an unknown file is a clear error naming the file', async () => {
 		stream().seedCalls([{ id: 'tc', transcriptions: [{ session_id: 's1', filename: 'transcript.jsonl' }] }]);
 		const base = files('transcription', 'delete', { sessionId: 's1', filename: '={{ $json.filename }}' });
-		const dry = await runNode(bench.store, 'streamVideo', { ...base, options: { dryRun: true } }, [{ callId: 'tc', filename: 'transcript.jsonl' }]);
+		const dry = await runNode(bench.store, 'streamVideo', { ...base, options: { dryRun: true } }, [
+			{ callId: 'tc', filename: 'transcript.jsonl' },
+		]);
 		expect(dry.out[0]).toMatchObject({ outcome: 'dry_run', wouldDelete: true, deleted: false });
-		const missing = await runNode(bench.store, 'streamVideo', { ...base, options: { dryRun: true } }, [{ callId: 'tc', filename: 'gone.jsonl' }], onError);
+		const missing = await runNode(
+			bench.store,
+			'streamVideo',
+			{ ...base, options: { dryRun: true } },
+			[{ callId: 'tc', filename: 'gone.jsonl' }],
+			onError,
+		);
 		expect(missing.out[0]).toMatchObject({ details: { provider: 'streamVideo', callId: 'tc', sessionId: 's1', filename: 'gone.jsonl' } });
 		expect((stream().getCall('default', 'tc')?.transcriptions as IDataObject[]).length).toBe(1);
 
-		const run = await runNode(bench.store, 'streamVideo', base, [{ callId: 'tc', filename: 'transcript.jsonl' }, { callId: 'tc', filename: 'missing.jsonl' }], onError);
+		const run = await runNode(
+			bench.store,
+			'streamVideo',
+			base,
+			[
+				{ callId: 'tc', filename: 'transcript.jsonl' },
+				{ callId: 'tc', filename: 'missing.jsonl' },
+			],
+			onError,
+		);
 		expect(run.out[0]).toMatchObject({ outcome: 'deleted', filename: 'transcript.jsonl', httpStatus: 200 });
 		expect(run.out[1]).toMatchObject({
 			error: expect.stringMatching(/transcription doesn't exist/),

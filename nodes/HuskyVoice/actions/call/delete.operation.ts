@@ -5,7 +5,7 @@ import { deletionAudit } from '../../../shared/audit';
 import { dryRunOption, ignoreNotFoundOption, optionsCollection, verifyOption } from '../../../shared/descriptions';
 import { answerError, notFoundOrError, unconfirmedDeletion, unverifiable, verifiedNow, verifyGone } from '../../../shared/erasure';
 import type { ApiResponse } from '../../../shared/types';
-import { itemParameter } from '../../../shared/parameters';
+import { itemParameter, nodeOf } from '../../../shared/parameters';
 import { requireId } from '../../../shared/validation';
 import { callIdField, huskyCallIdRule, huskyTransportOptions } from '../../descriptions';
 import type { HuskySession } from '../../session';
@@ -42,7 +42,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['delete'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, session: HuskySession): Promise<IDataObject> {
-	const callId = requireId(this.getNode(), itemParameter(this, 'callId', itemIndex), huskyCallIdRule, itemIndex);
+	const callId = requireId(nodeOf(this), itemParameter(this, 'callId', itemIndex), huskyCallIdRule, itemIndex);
 	const options = itemParameter<IDataObject>(this, 'options', itemIndex, {});
 	const via = session.viaWebhook ? 'webhook' : 'api';
 	const context = { callId };

@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { deletionAudit } from '../../../shared/audit';
 import { dryRunOption, ignoreNotFoundOption, optionsCollection, transportOptions, verifyOption } from '../../../shared/descriptions';
 import { notFoundOrError, unconfirmedDeletion, verifiedNow, verifyGone } from '../../../shared/erasure';
-import { itemParameter } from '../../../shared/parameters';
+import { itemParameter, nodeOf } from '../../../shared/parameters';
 import { requireId } from '../../../shared/validation';
 import { apiVersionOption, callIdField, graphCallIdRule } from '../../descriptions';
 import type { GraphSession } from '../../session';
@@ -35,7 +35,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['delete'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, session: GraphSession): Promise<IDataObject> {
-	const callId = requireId(this.getNode(), itemParameter(this, 'callId', itemIndex), graphCallIdRule, itemIndex);
+	const callId = requireId(nodeOf(this), itemParameter(this, 'callId', itemIndex), graphCallIdRule, itemIndex);
 	const options = itemParameter<IDataObject>(this, 'options', itemIndex, {});
 	const apiVersion = String(options.apiVersion ?? 'v1.0');
 	const path = graphPaths.call(apiVersion, callId);

@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { deletionAudit } from '../../../shared/audit';
 import { dryRunOption, ignoreNotFoundOption, optionsCollection, transportOptions, verifyOption } from '../../../shared/descriptions';
 import { unconfirmedDeletion, unverifiable, verifyGone } from '../../../shared/erasure';
-import { itemParameter } from '../../../shared/parameters';
+import { itemParameter, nodeOf } from '../../../shared/parameters';
 import { requireId } from '../../../shared/validation';
 import { callIdField, callIdRule, callTypeField, callTypeRule } from '../../descriptions';
 import type { StreamIdentity, StreamSession } from '../../session';
@@ -67,7 +67,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['delete'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, session: StreamSession): Promise<IDataObject> {
-	const node = this.getNode();
+	const node = nodeOf(this);
 	const callType = requireId(node, itemParameter(this, 'callType', itemIndex), callTypeRule, itemIndex);
 	const callId = requireId(node, itemParameter(this, 'callId', itemIndex), callIdRule, itemIndex);
 	const hard = itemParameter(this, 'deleteMode', itemIndex) === 'hard';
