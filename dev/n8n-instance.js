@@ -48,6 +48,81 @@ function installPackage(userFolder, tarball) {
 	});
 }
 
+/** What every n8n process here shares: its own user folder, the fixed encryption key, no telemetry, internal task runners. */
+async function n8nEnv(runtime, userFolder, extra = {}) {
+	return {
+		PATH: `${path.dirname(runtime.nodeBin)}:${process.env.PATH}`,
+		HOME: process.env.HOME,
+		N8N_USER_FOLDER: userFolder,
+		N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_RUNNERS_MODE: 'internal',
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_LOG_LEVEL: 'info',
+		...extra,
+	};
+}
+
+/**
+ * `n8n execute`, the CLI path: its own user folder with the package installed, credentials and workflows
+ * imported with `n8n import:*`, and each `execute(id)` a fresh n8n process (cold start included) that runs
+ * the workflow from its Manual Trigger and prints the whole run.
+ * @param {{ tarball?: string, env?: Record<string,string> }} options
+ */
+async function startN8nCli(options = {}) {
+	const runtime = ensureRuntime();
+	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'call-deletion-cli-'));
+	if (options.tarball) installPackage(userFolder, options.tarball);
+	const env = await n8nEnv(runtime, userFolder, {
+		DB_TYPE: 'sqlite',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		// `n8n execute` prints the run through n8n's logger at level info.
+		N8N_LOG_LEVEL: 'info',
+		...options.env,
+	});
+	// Asynchronous on purpose: the emulators that answer the workflow live in the caller's event loop. Output goes
+	// to a file: n8n exits right after printing, and a pipe would lose the end of a large run.
+	const cli = (args) =>
+		new Promise((resolve, reject) => {
+			const outFile = path.join(userFolder, 'cli-output.txt');
+			const out = fs.openSync(outFile, 'w');
+			const child = spawn(runtime.nodeBin, [runtime.n8nBin, ...args], { env, stdio: ['ignore', out, 'pipe'] });
+			let err = '';
+			child.stderr.on('data', (chunk) => (err += chunk));
+			child.once('exit', (code) => {
+				fs.closeSync(out);
+				const stdout = fs.readFileSync(outFile, 'utf8');
+				fs.rmSync(outFile);
+				if (code === 0) resolve(stdout);
+				else reject(new Error(`n8n ${args[0]} exited with ${code}:\n${err.slice(-2000)}${stdout.slice(-2000)}`));
+			});
+		});
+	const importJson = async (kind, list) => {
+		const file = path.join(userFolder, `${kind}-${Date.now()}.json`);
+		fs.writeFileSync(file, JSON.stringify(list));
+		await cli([`import:${kind}`, `--input=${file}`]);
+	};
+	return {
+		userFolder,
+		/** @param {Array<{ id: string, name: string, type: string, data: object }>} credentials */
+		importCredentials: (credentials) => importJson('credentials', credentials),
+		/** @param {{ id: string, name: string, nodes: object[], connections: object }} workflow */
+		importWorkflow: (workflow) => importJson('workflow', [{ active: false, settings: { executionOrder: 'v1' }, ...workflow }]),
+		/** Runs the workflow in a new n8n process; answers the wall time and the run n8n printed. */
+		async execute(id) {
+			const started = Date.now();
+			const stdout = await cli(['execute', `--id=${id}`, '--rawOutput']);
+			const wallMs = Date.now() - started;
+			const start = stdout.search(/^\{$/m);
+			if (start < 0) throw new Error(`n8n execute printed no run:\n${stdout.slice(-2000)}`);
+			return { wallMs, run: JSON.parse(stdout.slice(start)) };
+		},
+		remove: () => fs.rmSync(userFolder, { recursive: true, force: true }),
+	};
+}
+
 async function call(method, url, { body, headers = {} } = {}) {
 	const response = await request(url, {
 		method,
@@ -75,34 +150,24 @@ async function startN8n(options = {}) {
 	const userFolder = options.userFolder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'call-deletion-n8n-'));
 	if (options.tarball) installPackage(userFolder, options.tarball);
 	const port = options.port ?? (await freePort());
-	const brokerPort = await freePort();
 	const baseUrl = `http://127.0.0.1:${port}`;
 	const logFile = path.join(userFolder, 'n8n.log');
 	let logs = '';
 	let child;
 
-	const env = {
-		PATH: `${path.dirname(runtime.nodeBin)}:${process.env.PATH}`,
-		HOME: process.env.HOME,
-		N8N_USER_FOLDER: userFolder,
-		N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
+	const env = await n8nEnv(runtime, userFolder, {
 		DB_TYPE: 'sqlite',
 		N8N_PORT: String(port),
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_HOST: '127.0.0.1',
 		WEBHOOK_URL: `${baseUrl}/`,
-		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
 		N8N_TEMPLATES_ENABLED: 'false',
 		N8N_SECURE_COOKIE: 'false',
-		N8N_RUNNERS_MODE: 'internal',
-		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
-		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-		N8N_LOG_LEVEL: 'info',
 		...options.env,
-	};
+	});
 
 	async function boot() {
 		const started = Date.now();
@@ -250,19 +315,7 @@ async function startWorker(options = {}) {
 	const runtime = ensureRuntime();
 	const userFolder = options.userFolder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'call-deletion-worker-'));
 	if (options.tarball) installPackage(userFolder, options.tarball);
-	const env = {
-		PATH: `${path.dirname(runtime.nodeBin)}:${process.env.PATH}`,
-		HOME: process.env.HOME,
-		N8N_USER_FOLDER: userFolder,
-		N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
-		N8N_DIAGNOSTICS_ENABLED: 'false',
-		N8N_RUNNERS_MODE: 'internal',
-		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
-		QUEUE_HEALTH_CHECK_PORT: String(await freePort()),
-		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-		N8N_LOG_LEVEL: 'info',
-		...options.env,
-	};
+	const env = await n8nEnv(runtime, userFolder, { QUEUE_HEALTH_CHECK_PORT: String(await freePort()), ...options.env });
 	let logs = '';
 	const child = spawn(runtime.nodeBin, [runtime.n8nBin, 'worker', '--concurrency=5'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 	const capture = (chunk) => (logs += chunk.toString());
@@ -311,4 +364,4 @@ function stopProcessGroup(child) {
 	});
 }
 
-module.exports = { startN8n, startWorker, packPackage, installPackage, freePort, OWNER };
+module.exports = { startN8n, startN8nCli, startWorker, packPackage, installPackage, freePort, OWNER };

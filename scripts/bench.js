@@ -11,7 +11,7 @@ const { execFileSync, spawn } = require('node:child_process');
 const path = require('node:path');
 const { request } = require('undici');
 
-const { startN8n, packPackage } = require('../dev/n8n-instance');
+const { startN8n, startN8nCli, packPackage } = require('../dev/n8n-instance');
 const { createEmulatorServer, SANDBOX } = require('../dev/emulators/server');
 const { streamServerToken } = require('../dist/credentials/jwt');
 const { DEFAULT_CONCURRENCY } = require('../dist/nodes/shared/descriptions');
@@ -54,7 +54,7 @@ async function webhookWorkflow(n8n, subject) {
 		},
 	});
 	await n8n.activate(id);
-	return async (items) => {
+	const run = async (items) => {
 		for (;;) {
 			const started = Date.now();
 			const response = await request(`${n8n.baseUrl}/webhook/${hook}`, {
@@ -76,6 +76,8 @@ async function webhookWorkflow(n8n, subject) {
 			return { wallMs, output, failed: output.filter((item) => item.error !== undefined).length };
 		}
 	};
+	run.workflowId = id;
+	return run;
 }
 
 function ourNode(name, type, credentialType, credentialId, parameters) {
@@ -161,50 +163,138 @@ function row(label, result, extra = {}) {
 	return { run: label, wallS: round(result.wallMs / 1000), failed: result.failed, ...extra };
 }
 
-async function scenarioA(n8n, emulator, credentials) {
-	const N = 2000;
-	const LATENCY = 20;
-	const seed = (latency = LATENCY) => {
-		emulator.reset();
-		emulator.configure({ latencyMs: { stream: latency } });
-		emulator.stream.configure({ perSecondCap: false, rateLimits: { deleteCall: 1e9 } });
-		emulator.stream.seedCalls(Array.from({ length: N }, (_, index) => ({ type: 'default', id: `a-${index}`, ended_at: new Date().toISOString() })));
-	};
-	const items = Array.from({ length: N }, (_, index) => ({ callId: `a-${index}` }));
-	const ours = await webhookWorkflow(n8n, ourNode('Stream Video', 'streamVideo', 'streamVideoApi', credentials.stream, { resource: 'call', operation: 'delete', callType: 'default', callId: '={{ $json.callId }}', options: {} }));
-	const http = await webhookWorkflow(n8n, httpStreamDelete('HTTP Request', emulator));
-	// Warm both paths once so neither pays first-use costs in the measured run.
-	seed();
-	await ours(items.slice(0, 50));
-	await http(items.slice(50, 100));
+const A_SIZES = (process.env.BENCH_A_SIZES ?? '500,2000,10000').split(',').map(Number);
+const A_LATENCY = 20;
+const A_SUBJECTS = ['HTTP Request', 'Stream Video'];
 
-	seed();
-	const httpResult = await http(items);
-	const httpPeak = emulator.stats().stream?.peakInFlight;
-	seed();
-	const oursResult = await ours(items);
-	const oursPeak = emulator.stats().stream?.peakInFlight;
-	// The same run with no latency at all: what n8n's request path costs in CPU alone, which no concurrency hides.
-	seed(0);
-	const floorResult = await ours(items);
-	const concurrency = DEFAULT_CONCURRENCY;
-	const boundMs = (N * LATENCY) / concurrency;
-	return {
-		title: `A. Unlimited endpoint, ${LATENCY} ms latency, ${N} Stream soft deletes`,
-		rows: [
-			row('HTTP Request node, defaults', httpResult, { peakInFlight: httpPeak }),
-			row('ours, defaults', oursResult, { peakInFlight: oursPeak }),
-			row('ours, defaults, 0 ms latency (CPU floor)', floorResult),
-		],
-		figures: {
-			'ours ÷ HTTP Request time': round(oursResult.wallMs / httpResult.wallMs),
-			'bound N × latency ÷ concurrency (s)': round(boundMs / 1000),
-			'ours ÷ bound': round(oursResult.wallMs / boundMs),
-			'HTTP Request ÷ bound': round(httpResult.wallMs / boundMs),
-			'ours ÷ (bound + CPU floor)': round(oursResult.wallMs / (boundMs + floorResult.wallMs)),
-			goals: 'ours ≤ 1.25× HTTP Request; ours ≤ 1.3× bound',
-		},
-	};
+/** Seeds `n` ended calls and an unlimited endpoint with fixed latency. */
+function seedA(emulator, n, prefix) {
+	emulator.reset();
+	emulator.configure({ latencyMs: { stream: A_LATENCY } });
+	emulator.stream.configure({ perSecondCap: false, rateLimits: { deleteCall: 1e9 } });
+	emulator.stream.seedCalls(Array.from({ length: n }, (_, index) => ({ type: 'default', id: `${prefix}-${index}`, ended_at: new Date().toISOString() })));
+}
+
+/** The two nodes under test: n8n's HTTP Request node as Stream's docs show, and ours with defaults. */
+function aSubject(name, emulator, streamCredentialId) {
+	return name === 'HTTP Request'
+		? httpStreamDelete(name, emulator)
+		: ourNode(name, 'streamVideo', 'streamVideoApi', streamCredentialId, { resource: 'call', operation: 'delete', callType: 'default', callId: '={{ $json.callId }}', options: {} });
+}
+
+/** The subject node's own time and failed items, read from a run n8n recorded. */
+function nodeFigures(runData, name) {
+	const [task] = runData[name];
+	const items = task.data?.main?.[0] ?? [];
+	return { nodeMs: task.executionTime, failed: items.filter((item) => item.json.error !== undefined).length, items: items.length };
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+
+/**
+ * Runs `measure(subject, size)` for both subjects, alternating which goes first, `pairs` times per size,
+ * and tabulates node time (the figure the goal is about) and wall time.
+ */
+async function aTable(mode, pairs, measure) {
+	const rows = [];
+	const ratios = {};
+	for (const size of A_SIZES) {
+		const samples = { 'HTTP Request': [], 'Stream Video': [] };
+		for (let pair = 0; pair < pairs; pair++) {
+			const order = pair % 2 === 0 ? A_SUBJECTS : [...A_SUBJECTS].reverse();
+			for (const subject of order) {
+				const result = await measure(subject, size);
+				if (result.failed > 0 || result.items !== size) throw new Error(`${mode}, ${subject}, ${size} items: ${result.failed} failed, ${result.items} out`);
+				samples[subject].push(result);
+			}
+		}
+		const figure = (subject, key) => median(samples[subject].map((sample) => sample[key]));
+		const oursNode = figure('Stream Video', 'nodeMs');
+		const httpNode = figure('HTTP Request', 'nodeMs');
+		ratios[size] = round(oursNode / httpNode);
+		rows.push({
+			mode,
+			items: size,
+			'HTTP Request node (s)': round(httpNode / 1000),
+			'ours node (s)': round(oursNode / 1000),
+			'ours ÷ HTTP Request, node': ratios[size],
+			'ours ÷ HTTP Request, wall': round(figure('Stream Video', 'wallMs') / figure('HTTP Request', 'wallMs')),
+			'all pairs, node': samples['Stream Video'].map((sample, index) => round(sample.nodeMs / samples['HTTP Request'][index].nodeMs)).join(' / '),
+		});
+	}
+	return { rows, ratios };
+}
+
+async function scenarioA(n8n, emulator, credentials, tarball) {
+	const pairs = Number(process.env.BENCH_A_PAIRS ?? 3);
+	// A started n8n, as the editor and production run it: a webhook posts the items.
+	const started = {};
+	for (const subject of A_SUBJECTS) started[subject] = await webhookWorkflow(n8n, aSubject(subject, emulator, credentials.stream));
+	// Warm both paths once so neither pays first-use costs in a measured run.
+	for (const subject of A_SUBJECTS) {
+		seedA(emulator, 50, 'a');
+		await started[subject](Array.from({ length: 50 }, (_, index) => ({ callId: `a-${index}` })));
+	}
+	const startedTable = await aTable('started n8n', pairs, async (subject, size) => {
+		seedA(emulator, size, 'a');
+		const run = started[subject];
+		const result = await run(Array.from({ length: size }, (_, index) => ({ callId: `a-${index}` })));
+		const { data } = await n8n.api('GET', `/executions?workflowId=${run.workflowId}&includeData=true&limit=1`);
+		return { ...nodeFigures(data[0].data.resultData.runData, subject), wallMs: result.wallMs };
+	});
+
+	// `n8n execute`: a new n8n process per run, its Manual Trigger and a Code node making the items.
+	const cli = await startN8nCli({ tarball });
+	try {
+		await cli.importCredentials([
+			{ id: 'benchStream0000a', name: 'streamVideoApi', type: 'streamVideoApi', data: { apiKey: SANDBOX.stream.apiKey, apiSecret: SANDBOX.stream.apiSecret, baseUrl: emulator.streamBaseUrl } },
+		]);
+		const workflowIds = {};
+		for (const size of A_SIZES) {
+			for (const [index, subject] of A_SUBJECTS.entries()) {
+				const id = `benchA${String(size).padStart(6, '0')}x${index}`;
+				await cli.importWorkflow({
+					id,
+					name: `bench A ${subject} ${size}`,
+					nodes: [
+						{ id: 'm', name: 'Manual', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+						{
+							id: 'c',
+							name: 'Code',
+							type: 'n8n-nodes-base.code',
+							typeVersion: 2,
+							position: [200, 0],
+							parameters: { jsCode: `return Array.from({ length: ${size} }, (_, index) => ({ json: { callId: 'a-' + index } }));` },
+						},
+						{ id: 's', position: [400, 0], ...aSubject(subject, emulator, 'benchStream0000a') },
+					],
+					connections: {
+						Manual: { main: [[{ node: 'Code', type: 'main', index: 0 }]] },
+						Code: { main: [[{ node: subject, type: 'main', index: 0 }]] },
+					},
+				});
+				workflowIds[`${subject}:${size}`] = id;
+			}
+		}
+		const cliTable = await aTable('n8n execute', pairs, async (subject, size) => {
+			seedA(emulator, size, 'a');
+			const { wallMs, run } = await cli.execute(workflowIds[`${subject}:${size}`]);
+			return { ...nodeFigures(run.data.resultData.runData, subject), wallMs };
+		});
+		const worst = Math.max(...Object.values(startedTable.ratios), ...Object.values(cliTable.ratios));
+		return {
+			title: `A. Unlimited endpoint, ${A_LATENCY} ms latency, Stream soft deletes: the node's own time (median of ${pairs} alternating pairs)`,
+			rows: [...startedTable.rows, ...cliTable.rows],
+			figures: {
+				'worst ours ÷ HTTP Request (node time)': worst,
+				'bound at 2,000 items, N × latency ÷ concurrency (s)': round((2000 * A_LATENCY) / DEFAULT_CONCURRENCY / 1000),
+				'wall time': 'started n8n: the webhook call; n8n execute: the whole process, a cold start of several seconds included',
+				goals: 'ours ≤ 1.0× the HTTP Request node at every size, in both modes',
+			},
+		};
+	} finally {
+		cli.remove();
+	}
 }
 
 async function rateScenario({ title, N, limitPerMinute, prefix, seed, ideal, ours, httpFor }) {
@@ -492,7 +582,7 @@ async function main() {
 				['c', scenarioC],
 			]) {
 				if (!wanted(name)) continue;
-				const report = await scenario(n8n, emulator, credentials);
+				const report = await scenario(n8n, emulator, credentials, tarball);
 				print(report);
 				reports.push(report);
 			}
