@@ -34,7 +34,13 @@ async function main() {
 	const baseline = process.memoryUsage().rss;
 	const baselineHeap = process.memoryUsage().heapUsed;
 	let peak = baseline;
-	const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+	// Where the peak lives: V8's heap (live objects and garbage not yet collected) or native memory.
+	let peakHeapTotal = 0;
+	const sampler = setInterval(() => {
+		const usage = process.memoryUsage();
+		if (usage.rss > peak) peakHeapTotal = usage.heapTotal;
+		peak = Math.max(peak, usage.rss);
+	}, 50);
 	const started = Date.now();
 	const result = await harness.runWorkflow(
 		[
@@ -64,6 +70,7 @@ async function main() {
 			baselineMB: Math.round(baseline / MB),
 			peakAboveBaselineMB: Math.round((peak - baseline) / MB),
 			perItemKB: Number(((peak - baseline) / N / 1024).toFixed(2)),
+			heapAtPeakMB: Math.round(peakHeapTotal / MB),
 			heapHeldAfterRunMB: Math.round(retainedHeap / MB),
 			outputJsonMB: Number((JSON.stringify(output).length / MB).toFixed(1)),
 		})}\n`,
