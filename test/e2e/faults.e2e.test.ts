@@ -11,6 +11,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { bootRealN8n, runThroughWebhook, type RealN8n } from '../../dev/real-n8n';
 import { daysAgo } from '../../dev/emulators/client';
+import { faultRules, isPermanentFault, isTransientFault, padIndex } from '../../dev/fault-plan';
 
 jest.setTimeout(300_000);
 
@@ -23,27 +24,12 @@ afterAll(async () => await bench?.close());
 beforeEach(() => bench.emulator.reset());
 
 const N = 200;
-const pad = (index: number) => String(index).padStart(4, '0');
 
-// Faults by the last two digits of the call id: each transient kind hits 4 in 100 items, the permanent 400 2 in 100.
-const TRANSIENT: Array<[string, IDataObject]> = [
-	['0[1-4]', { type: 'status', status: 429, retryAfter: 1 }],
-	['1[1-4]', { type: 'status', status: 503 }],
-	['2[1-4]', { type: 'reset' }],
-	['3[1-4]', { type: 'timeout' }],
-	['4[1-4]', { type: 'malformed' }],
-];
-const PERMANENT = '5[12]';
-const isPermanent = (index: number) => /5[12]$/.test(pad(index));
-const isTransient = (index: number) => TRANSIENT.some(([digits]) => new RegExp(`${digits}$`).test(pad(index)));
 // A short request timeout, so the answers that never come cost 2 s each rather than 30.
 const fast = { requestTimeout: 2000 };
 
 function injectFaults(provider: string, pathFor: (digits: string) => string) {
-	bench.emulator.faults.add([
-		...TRANSIENT.map(([digits, fault]) => ({ provider, path: pathFor(digits), oncePerPath: true, ...fault })),
-		{ provider, path: pathFor(PERMANENT), type: 'status', status: 400 },
-	]);
+	bench.emulator.faults.add(faultRules(provider, pathFor));
 }
 
 /** Every item once, in order: transient faults end deleted after a retry, permanent ones as error items with the provider's code. */
@@ -53,12 +39,12 @@ function checkMatrix(ids: string[], items: IDataObject[], permanentCode: string)
 	expect(items.map(idOf)).toEqual(ids);
 	ids.forEach((_, index) => {
 		const item = items[index];
-		if (isPermanent(index)) {
+		if (isPermanentFault(index)) {
 			expect({ index, error: item.error }).toEqual({ index, error: expect.any(String) });
 			expect(item.details).toMatchObject({ httpStatus: 400, code: permanentCode, attempts: 1 });
 		} else {
 			expect({ index, outcome: item.outcome, deleted: item.deleted }).toEqual({ index, outcome: 'deleted', deleted: true });
-			if (isTransient(index)) expect({ index, attempts: Number(item.attempts) > 1 }).toEqual({ index, attempts: true });
+			if (isTransientFault(index)) expect({ index, attempts: Number(item.attempts) > 1 }).toEqual({ index, attempts: true });
 		}
 	});
 }
@@ -67,7 +53,7 @@ const requests = (provider: string) => bench.emulator.log.entries({ provider });
 
 describe('fault matrix in real n8n: retried, never lost, never duplicated', () => {
 	test(`Stream Video: ${N} deletes through faults`, async () => {
-		const ids = Array.from({ length: N }, (_, index) => `f-${pad(index)}`);
+		const ids = Array.from({ length: N }, (_, index) => `f-${padIndex(index)}`);
 		bench.emulator.stream.seedCalls(ids.map((id) => ({ type: 'default', id, ended_at: daysAgo(40) })) as never);
 		injectFaults('stream', (digits) => `/call/default/f-\\d\\d${digits}/delete$`);
 		const run = await runThroughWebhook(
@@ -88,7 +74,7 @@ describe('fault matrix in real n8n: retried, never lost, never duplicated', () =
 	});
 
 	test(`Microsoft Graph: ${N} hang-ups through faults, the token expiring mid-run and fetched once again`, async () => {
-		const ids = Array.from({ length: N }, (_, index) => `00000000-0000-4000-8000-00000000${pad(index)}`);
+		const ids = Array.from({ length: N }, (_, index) => `00000000-0000-4000-8000-00000000${padIndex(index)}`);
 		bench.emulator.graph.seedCalls(ids.map((id) => ({ id })) as never);
 		injectFaults('graph', (digits) => `/communications/calls/00000000-0000-4000-8000-00000000\\d\\d${digits}$`);
 		const tokensBefore = requests('login').length;
@@ -118,7 +104,7 @@ describe('fault matrix in real n8n: retried, never lost, never duplicated', () =
 	});
 
 	test(`HuskyVoice: ${N} erasures through faults`, async () => {
-		const ids = Array.from({ length: N }, (_, index) => `call_f${pad(index)}`);
+		const ids = Array.from({ length: N }, (_, index) => `call_f${padIndex(index)}`);
 		(bench.emulator.husky.configure as (config: IDataObject) => void)({ rateLimitPerMinute: 100_000 });
 		bench.emulator.husky.seedCalls(ids.map((call_id) => ({ call_id, status: 'completed' })) as never);
 		injectFaults('husky', (digits) => `/v1/calls/call_f\\d\\d${digits}$`);
@@ -162,7 +148,13 @@ describe('fault matrix in real n8n: retried, never lost, never duplicated', () =
 describe('not found in real n8n, for each provider', () => {
 	const cases: Array<[string, string, IDataObject, string, IDataObject]> = [
 		['Stream Video', 'streamVideo', { resource: 'call', operation: 'delete', callType: 'default' }, 'ghost', { code: '16' }],
-		['Microsoft Graph', 'microsoftGraphCalls', { resource: 'call', operation: 'delete' }, '00000000-0000-4000-8000-000000000077', { code: '8522' }],
+		[
+			'Microsoft Graph',
+			'microsoftGraphCalls',
+			{ resource: 'call', operation: 'delete' },
+			'00000000-0000-4000-8000-000000000077',
+			{ code: '8522' },
+		],
 		['HuskyVoice', 'huskyVoice', { authentication: 'apiKey', resource: 'call', operation: 'delete' }, 'call_ghost', { code: 'NOT_FOUND' }],
 	];
 	const credentialOf: Record<string, keyof RealN8n['credentials']> = {
@@ -171,14 +163,19 @@ describe('not found in real n8n, for each provider', () => {
 		huskyVoice: 'husky',
 	};
 
-	test.each(cases)('%s: an error item with the provider code, or not_found with Ignore Not Found', async (_name, type, parameters, callId, details) => {
-		const node = { type, credential: credentialOf[type], parameters: { ...parameters, callId: '={{ $json.callId }}' } };
-		const strict = await runThroughWebhook(bench, { ...node, onError: 'continueRegularOutput' }, [{ callId }]);
-		expect(strict.items).toHaveLength(1);
-		expect(strict.items[0].error).toEqual(expect.any(String));
-		expect(strict.items[0].details).toMatchObject({ httpStatus: 404, callId, attempts: 1, ...details });
+	test.each(cases)(
+		'%s: an error item with the provider code, or not_found with Ignore Not Found',
+		async (_name, type, parameters, callId, details) => {
+			const node = { type, credential: credentialOf[type], parameters: { ...parameters, callId: '={{ $json.callId }}' } };
+			const strict = await runThroughWebhook(bench, { ...node, onError: 'continueRegularOutput' }, [{ callId }]);
+			expect(strict.items).toHaveLength(1);
+			expect(strict.items[0].error).toEqual(expect.any(String));
+			expect(strict.items[0].details).toMatchObject({ httpStatus: 404, callId, attempts: 1, ...details });
 
-		const lenient = await runThroughWebhook(bench, { ...node, parameters: { ...node.parameters, options: { ignoreNotFound: true } } }, [{ callId }]);
-		expect(lenient.items).toEqual([expect.objectContaining({ callId, outcome: 'not_found', deleted: false, httpStatus: 404 })]);
-	});
+			const lenient = await runThroughWebhook(bench, { ...node, parameters: { ...node.parameters, options: { ignoreNotFound: true } } }, [
+				{ callId },
+			]);
+			expect(lenient.items).toEqual([expect.objectContaining({ callId, outcome: 'not_found', deleted: false, httpStatus: 404 })]);
+		},
+	);
 });

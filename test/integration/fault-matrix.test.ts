@@ -6,6 +6,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { faultRules, isPermanentFault, isTransientFault, padIndex } from '../../dev/fault-plan';
 import { daysAgo, runNode, useEmulators } from './setup';
 
 jest.setTimeout(600_000);
@@ -13,25 +14,9 @@ jest.setTimeout(600_000);
 const bench = useEmulators();
 
 const N = 1000;
-const pad = (index: number) => String(index).padStart(4, '0');
-
-// Faults are chosen by the last two digits of the call id, so each kind hits a known 4% (permanent: 2%).
-const TRANSIENT: Array<[string, IDataObject]> = [
-	['0[1-4]', { type: 'status', status: 429, retryAfter: 1 }],
-	['1[1-4]', { type: 'status', status: 503 }],
-	['2[1-4]', { type: 'reset' }],
-	['3[1-4]', { type: 'timeout' }],
-	['4[1-4]', { type: 'malformed' }],
-];
-const PERMANENT_DIGITS = '5[12]';
-const isPermanent = (index: number) => /5[12]$/.test(pad(index));
-const isTransient = (index: number) => TRANSIENT.some(([digits]) => new RegExp(`${digits}$`).test(pad(index)));
 
 function injectFaults(provider: string, pathFor: (digits: string) => string) {
-	bench.emulator.faults.add([
-		...TRANSIENT.map(([digits, fault]) => ({ provider, path: pathFor(digits), oncePerPath: true, ...fault })),
-		{ provider, path: pathFor(PERMANENT_DIGITS), type: 'status', status: 400 },
-	]);
+	bench.emulator.faults.add(faultRules(provider, pathFor));
 }
 
 interface MatrixFigures {
@@ -52,12 +37,12 @@ function checkMatrix(provider: string, ids: string[], out: IDataObject[], wallMs
 	expect(out.map(idOf)).toEqual(ids);
 	ids.forEach((_, index) => {
 		const item = out[index];
-		if (isPermanent(index)) {
+		if (isPermanentFault(index)) {
 			expect(item.error).toEqual(expect.any(String));
 			expect(item.details).toMatchObject({ httpStatus: 400, code: expectedCode, attempts: 1 });
 		} else {
 			expect({ index, outcome: item.outcome, deleted: item.deleted }).toEqual({ index, outcome: 'deleted', deleted: true });
-			if (isTransient(index)) expect(item.attempts).toBeGreaterThan(1);
+			if (isTransientFault(index)) expect(item.attempts).toBeGreaterThan(1);
 		}
 	});
 	const requests = bench.emulator.log.entries({
@@ -66,7 +51,7 @@ function checkMatrix(provider: string, ids: string[], out: IDataObject[], wallMs
 	figures.push({
 		provider,
 		items: ids.length,
-		faulted: ids.filter((_, index) => isPermanent(index) || isTransient(index)).length,
+		faulted: ids.filter((_, index) => isPermanentFault(index) || isTransientFault(index)).length,
 		deleted: out.filter((item) => item.deleted === true).length,
 		errors: out.filter((item) => item.error !== undefined).length,
 		requests,
@@ -79,7 +64,7 @@ function checkMatrix(provider: string, ids: string[], out: IDataObject[], wallMs
 const transportOptions = { requestTimeout: 2000 };
 
 test('Stream Video: 1,000 deletes through faults', async () => {
-	const ids = Array.from({ length: N }, (_, index) => `f-${pad(index)}`);
+	const ids = Array.from({ length: N }, (_, index) => `f-${padIndex(index)}`);
 	bench.emulator.stream.seedCalls(ids.map((id) => ({ type: 'default', id, ended_at: daysAgo(40) })) as never);
 	injectFaults('stream', (digits) => `/call/default/f-\\d\\d${digits}/delete$`);
 	const started = Date.now();
@@ -95,7 +80,7 @@ test('Stream Video: 1,000 deletes through faults', async () => {
 });
 
 test('Microsoft Graph: 1,000 hang-ups through faults, with the token expiring mid-run', async () => {
-	const ids = Array.from({ length: N }, (_, index) => `00000000-0000-4000-8000-00000000${pad(index)}`);
+	const ids = Array.from({ length: N }, (_, index) => `00000000-0000-4000-8000-00000000${padIndex(index)}`);
 	bench.emulator.graph.seedCalls(ids.map((id) => ({ id })) as never);
 	injectFaults('graph', (digits) => `/communications/calls/00000000-0000-4000-8000-00000000\\d\\d${digits}$`);
 	let expired = false;
@@ -121,7 +106,7 @@ test('Microsoft Graph: 1,000 hang-ups through faults, with the token expiring mi
 });
 
 test('HuskyVoice: 1,000 erasures through faults', async () => {
-	const ids = Array.from({ length: N }, (_, index) => `call_f${pad(index)}`);
+	const ids = Array.from({ length: N }, (_, index) => `call_f${padIndex(index)}`);
 	bench.emulator.husky.configure({ rateLimitPerMinute: 100_000 } as never);
 	bench.emulator.husky.seedCalls(ids.map((call_id) => ({ call_id, status: 'completed' })) as never);
 	injectFaults('husky', (digits) => `/v1/calls/call_f\\d\\d${digits}$`);
@@ -140,7 +125,7 @@ test('HuskyVoice: 1,000 erasures through faults', async () => {
 test('Stream Video: 429s that name a window ending in a second cost about a second each, not a minute', async () => {
 	// Issue 12's measurement: a third of the requests answered 429 with Retry-After: 1, X-RateLimit-Remaining: 0
 	// and X-RateLimit-Reset one second ahead, while the other answers announce the emulator's minute window.
-	const ids = Array.from({ length: 60 }, (_, index) => `rl-${pad(index)}`);
+	const ids = Array.from({ length: 60 }, (_, index) => `rl-${padIndex(index)}`);
 	bench.emulator.stream.seedCalls(ids.map((id) => ({ type: 'default', id, ended_at: daysAgo(40) })) as never);
 	bench.emulator.faults.add({
 		provider: 'stream',
@@ -165,7 +150,15 @@ test('Stream Video: 429s that name a window ending in a second cost about a seco
 	const requests = bench.emulator.log.entries({ provider: 'stream' });
 	const refused = requests.filter((entry) => (entry as { fault?: string }).fault === 'status').length;
 	expect(refused).toBeGreaterThanOrEqual(20);
-	figures.push({ provider: 'streamVideo (429, Retry-After 1)', items: 60, faulted: refused, deleted: run.out.length, errors: 0, requests: requests.length, wallS: Number((wallMs / 1000).toFixed(1)) });
+	figures.push({
+		provider: 'streamVideo (429, Retry-After 1)',
+		items: 60,
+		faulted: refused,
+		deleted: run.out.length,
+		errors: 0,
+		requests: requests.length,
+		wallS: Number((wallMs / 1000).toFixed(1)),
+	});
 	// Each 429 asks for one second; before the fix three of them cost a whole minute each (181 s in all).
 	// Not a timing benchmark: a bound that tells seconds from minutes even on a busy machine.
 	expect(wallMs).toBeLessThan(40_000);
