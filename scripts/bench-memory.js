@@ -1,9 +1,11 @@
 'use strict';
 // One memory measurement for `npm run bench`: N Stream soft deletes through the real n8n-core engine,
 // in this fresh process, against the emulators at the given URL. Prints one JSON line.
+//   node bench-memory.js <N> <emulator URL> [ours|helper]
+// `helper` runs a stand-in node that only calls n8n's HTTP helper: the floor any node pays.
 const path = require('node:path');
 
-const [, , countArg, emulatorUrl] = process.argv;
+const [, , countArg, emulatorUrl, subject = 'ours'] = process.argv;
 const N = Number(countArg);
 const harness = require(path.join(__dirname, '..', '.cache', 'bench', 'dev', 'harness', 'n8n-inprocess.js'));
 const { SANDBOX } = require('../dev/emulators/server');
@@ -26,7 +28,11 @@ async function main() {
 	store.set('stream', { apiKey: SANDBOX.stream.apiKey, apiSecret: SANDBOX.stream.apiSecret, baseUrl: `${emulatorUrl}/stream` });
 	await control('stream/configure', { perSecondCap: false, rateLimits: { deleteCall: 1e9 } });
 	for (let from = 0; from < N; from += 10_000) {
-		const calls = Array.from({ length: Math.min(10_000, N - from) }, (_, index) => ({ type: 'default', id: `m-${from + index}`, ended_at: new Date().toISOString() }));
+		const calls = Array.from({ length: Math.min(10_000, N - from) }, (_, index) => ({
+			type: 'default',
+			id: `m-${from + index}`,
+			ended_at: new Date().toISOString(),
+		}));
 		await control('stream/seedCalls', calls);
 	}
 	const items = JSON.stringify(Array.from({ length: N }, (_, index) => ({ callId: `m-${index}` })));
@@ -45,13 +51,20 @@ async function main() {
 	const result = await harness.runWorkflow(
 		[
 			{ name: 'Items', type: 'test.items', parameters: { items } },
-			{
-				name: 'Stream Video',
-				type: 'streamVideo',
-				parameters: { resource: 'call', operation: 'delete', callType: 'default', callId: '={{ $json.callId }}', options: {} },
-				credentials: { streamVideoApi: { id: 'stream', name: 'Stream' } },
-				onError: 'continueRegularOutput',
-			},
+			subject === 'helper'
+				? {
+						name: 'Stream Video',
+						type: 'test.helperOnly',
+						parameters: { baseUrl: `${emulatorUrl}/stream` },
+						credentials: { streamVideoApi: { id: 'stream', name: 'Stream' } },
+					}
+				: {
+						name: 'Stream Video',
+						type: 'streamVideo',
+						parameters: { resource: 'call', operation: 'delete', callType: 'default', callId: '={{ $json.callId }}', options: {} },
+						credentials: { streamVideoApi: { id: 'stream', name: 'Stream' } },
+						onError: 'continueRegularOutput',
+					},
 		],
 		store,
 	);

@@ -1,7 +1,8 @@
 'use strict';
 // `npm run bench`: bulk deletion speed and memory, printed as figures and ratios (never asserted on time).
 // Scenarios A–C run in ONE real n8n 2.41.1 with this package installed, side by side with n8n's own
-// HTTP Request node set up as the providers' docs show, against the emulators on loopback.
+// HTTP Request node set up as the providers' docs show, against the emulators on loopback. A also runs
+// both nodes through `n8n execute` (BENCH_A_SIZES=500,2000,10000 and BENCH_A_PAIRS=3 by default).
 // The memory check runs the node in-process (n8n-core) in a fresh child process per size.
 //
 //   node scripts/bench.js            all scenarios
@@ -523,28 +524,30 @@ async function memory(emulator) {
 	// V8 lets garbage pile up while the heap has room, so peak RSS with default flags mostly measures how lazily it
 	// collects. The same run with the old space capped shows what the run really needs: if it completes at about
 	// the same speed, the rest was garbage. (NODE_OPTIONS=--max-old-space-size sets the same cap for n8n.)
+	const measure = async (n, heapCap, subject = 'ours') => {
+		emulator.reset();
+		const flags = ['--expose-gc', ...(heapCap ? [`--max-old-space-size=${heapCap}`] : [])];
+		// Asynchronous: the emulators answering the child live in this process's event loop.
+		const child = spawn(process.execPath, [...flags, path.join(__dirname, 'bench-memory.js'), String(n), emulator.url, subject], { cwd: REPO });
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (chunk) => (stdout += chunk));
+		child.stderr.on('data', (chunk) => (stderr += chunk));
+		const status = await new Promise((resolve) => child.once('exit', resolve));
+		if (status !== 0) throw new Error(`memory run failed: ${stderr}`);
+		return JSON.parse(stdout.trim().split('\n').pop());
+	};
 	for (const heapCap of [undefined, HEAP_CAP_MB]) {
-		for (const n of [10_000, 100_000]) {
-			emulator.reset();
-			const flags = ['--expose-gc', ...(heapCap ? [`--max-old-space-size=${heapCap}`] : [])];
-			// Asynchronous: the emulators answering the child live in this process's event loop.
-			const child = spawn(process.execPath, [...flags, path.join(__dirname, 'bench-memory.js'), String(n), emulator.url], { cwd: REPO });
-			let stdout = '';
-			let stderr = '';
-			child.stdout.on('data', (chunk) => (stdout += chunk));
-			child.stderr.on('data', (chunk) => (stderr += chunk));
-			const status = await new Promise((resolve) => child.once('exit', resolve));
-			if (status !== 0) throw new Error(`memory run failed: ${stderr}`);
-			const result = JSON.parse(stdout.trim().split('\n').pop());
-			rows.push({ node: heapCap ? `old space ${heapCap} MB` : 'default flags', ...result });
-		}
+		for (const n of [10_000, 100_000]) rows.push({ node: heapCap ? `old space ${heapCap} MB` : 'default flags', ...(await measure(n, heapCap)) });
 	}
+	// The floor: a stand-in node that only sends each delete through n8n's HTTP helper, 50 at a time.
+	rows.push({ node: "n8n's HTTP helper alone, default flags", ...(await measure(100_000, undefined, 'helper')) });
 	return {
 		title: 'Memory: Stream soft deletes in-process (n8n-core), peak RSS above baseline',
 		rows,
 		figures: {
 			goals: '< 300 MB above baseline, flat as N grows',
-			'how to read': `"default flags" includes garbage V8 has not collected yet; "old space ${HEAP_CAP_MB} MB" is the working set (same run, GC forced to keep up)`,
+			'how to read': `"default flags" includes garbage V8 has not collected yet; "old space ${HEAP_CAP_MB} MB" is the working set (same run, GC forced to keep up); "n8n's HTTP helper alone" is what any node that sends one request per item through n8n pays`,
 		},
 	};
 }

@@ -82,6 +82,47 @@ class Items implements INodeType {
 	}
 }
 
+/**
+ * The floor any node built on n8n's HTTP helper pays: one authenticated Stream soft delete per item through
+ * httpRequestWithAuthentication, 50 at a time, and a one-field output item. No pacing, retries or audit.
+ * The memory bench runs it beside the real node to tell n8n's per-request cost from the node's own.
+ */
+class HelperOnly implements INodeType {
+	description = {
+		displayName: 'Helper Only',
+		name: 'helperOnly',
+		group: ['transform'],
+		version: 1,
+		description: '',
+		defaults: { name: 'Helper Only' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'streamVideoApi', required: true }],
+		properties: [{ displayName: 'Base URL', name: 'baseUrl', type: 'string', default: '' }],
+	} as INodeType['description'];
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const baseUrl = this.getNodeParameter('baseUrl', 0) as string;
+		const output: INodeExecutionData[] = new Array(items.length);
+		let next = 0;
+		const worker = async () => {
+			while (next < items.length) {
+				const index = next++;
+				await this.helpers.httpRequestWithAuthentication.call(this, 'streamVideoApi', {
+					method: 'POST',
+					url: `${baseUrl}/api/v2/video/call/default/${String(items[index].json.callId)}/delete`,
+					body: { hard: false },
+					json: true,
+				});
+				output[index] = { json: { deleted: true }, pairedItem: { item: index } };
+			}
+		};
+		await Promise.all(Array.from({ length: 50 }, worker));
+		return [output];
+	}
+}
+
 interface LoadedPackage {
 	nodeTypes: INodeTypes;
 	credentialTypes: Map<string, ICredentialType>;
@@ -97,6 +138,7 @@ export function loadPackage(): Promise<LoadedPackage> {
 		const types: Record<string, INodeType | IVersionedNodeType> = {
 			'test.manualTrigger': new ManualTrigger(),
 			'test.items': new Items(),
+			'test.helperOnly': new HelperOnly(),
 		};
 		for (const [name, { type }] of Object.entries(loader.nodeTypes)) types[`${PACKAGE_NAME}.${name}`] = type;
 		const credentialTypes = new Map<string, ICredentialType>();
