@@ -42,7 +42,6 @@ export async function runOperation<Session extends object>(
 	const concurrency = clampConcurrency(ctx.getNodeParameter('options.concurrency', 0, DEFAULT_CONCURRENCY));
 	const session = await createSession(concurrency);
 	const results: Array<IDataObject | IDataObject[]> = new Array(items.length);
-	const failed = new Set<number>();
 	const continueOnFail = ctx.continueOnFail();
 	const cancelSignal = cancelSignalOf(ctx);
 	let stopError: { index: number; error: Error } | undefined;
@@ -50,7 +49,6 @@ export async function runOperation<Session extends object>(
 	const fail = (itemIndex: number, error: Error) => {
 		if (continueOnFail) {
 			results[itemIndex] = errorItem(error, provider);
-			failed.add(itemIndex);
 		} else if (!stopError || itemIndex < stopError.index) {
 			stopError = { index: itemIndex, error: withItemIndex(ctx, error, itemIndex) };
 		}
