@@ -1,31 +1,39 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 
-/**
- * A parameter without an expression has the same value for every item, yet n8n resolves it anew for each
- * item it is asked for (a copy and a walk of the value, the largest per-item cost of a bulk delete).
- * These are resolved once per execution.
- */
-const resolvedOnce = new WeakMap<IExecuteFunctions, Map<string, unknown>>();
+/** A parameter's value for one item, or what resolving it threw. */
+type Resolved = { value?: unknown; error?: unknown };
 
-/**
- * A parameter with an expression is resolved per item, but for a run of items at a time, in one tight loop:
- * n8n evaluates expressions in an isolate, and measured on n8n 2.41.1 one evaluation costs about 1.5 times as
- * much when it is interleaved with the requests of other items as when it follows another evaluation.
- * An evaluation that fails is kept and thrown when its own item asks for it.
- */
-const resolvedAhead = new WeakMap<IExecuteFunctions, Map<string, Map<number, { value?: unknown; error?: unknown }>>>();
+/** What one node execution resolves once and shares across its items. */
+interface ExecutionParameters {
+	/** n8n hands out a deep copy of the node on every getNode(); one per execution is enough. */
+	node: INode;
+	/**
+	 * Parameters without an expression: the same value for every item, yet n8n resolves them anew for each item
+	 * it is asked for (a copy and a walk of the value). Resolved once.
+	 */
+	constant: Map<string, unknown>;
+	/**
+	 * Parameters with an expression, resolved per item but for a run of items at a time, in one tight loop: n8n
+	 * evaluates expressions in an isolate, and measured on n8n 2.41.1 one evaluation costs about 1.5 times as much
+	 * when it is interleaved with the requests of other items. A failed evaluation is thrown for its own item.
+	 */
+	ahead: Map<string, Map<number, Resolved>>;
+}
+
+const perExecution = new WeakMap<IExecuteFunctions, ExecutionParameters>();
 const RESOLVE_AHEAD = 50;
 
-/** n8n hands out a deep copy of the node on every getNode(); one per execution is enough for error reports. */
-const nodes = new WeakMap<IExecuteFunctions, INode>();
+function parametersOf(ctx: IExecuteFunctions): ExecutionParameters {
+	let state = perExecution.get(ctx);
+	if (!state) {
+		state = { node: ctx.getNode(), constant: new Map(), ahead: new Map() };
+		perExecution.set(ctx, state);
+	}
+	return state;
+}
 
 export function nodeOf(ctx: IExecuteFunctions): INode {
-	let node = nodes.get(ctx);
-	if (!node) {
-		node = ctx.getNode();
-		nodes.set(ctx, node);
-	}
-	return node;
+	return parametersOf(ctx).node;
 }
 
 /**
@@ -54,46 +62,35 @@ function holdsExpression(value: unknown): boolean {
 
 /** getNodeParameter for one item: once per execution without an expression, in runs of items with one. */
 export function itemParameter<T>(ctx: IExecuteFunctions, name: string, itemIndex: number, fallback?: T): T {
-	let cache = resolvedOnce.get(ctx);
-	if (!cache) {
-		cache = new Map();
-		resolvedOnce.set(ctx, cache);
-	}
-	if (cache.has(name)) return cache.get(name) as T;
-	const raw = nodeOf(ctx).parameters[name];
+	const state = parametersOf(ctx);
+	if (state.constant.has(name)) return state.constant.get(name) as T;
+	const raw = state.node.parameters[name];
 	if (holdsExpression(raw)) {
 		const plain = plainFieldValue(ctx, raw, itemIndex);
-		return plain !== undefined ? (plain as T) : resolveAhead(ctx, name, itemIndex, fallback);
+		return plain !== undefined ? (plain as T) : resolveAhead(ctx, state, name, itemIndex, fallback);
 	}
 	const value = ctx.getNodeParameter(name, itemIndex, fallback) as T;
-	cache.set(name, value);
+	state.constant.set(name, value);
 	return value;
 }
 
-function resolveAhead<T>(ctx: IExecuteFunctions, name: string, itemIndex: number, fallback?: T): T {
-	let byName = resolvedAhead.get(ctx);
-	if (!byName) {
-		byName = new Map();
-		resolvedAhead.set(ctx, byName);
-	}
-	let byItem = byName.get(name);
+function resolveAhead<T>(ctx: IExecuteFunctions, state: ExecutionParameters, name: string, itemIndex: number, fallback?: T): T {
+	let byItem = state.ahead.get(name);
 	if (!byItem) {
 		byItem = new Map();
-		byName.set(name, byItem);
+		state.ahead.set(name, byItem);
 	}
-	let resolved = byItem.get(itemIndex);
-	if (!resolved) {
+	if (!byItem.has(itemIndex)) {
 		const end = Math.min(itemIndex + RESOLVE_AHEAD, ctx.getInputData().length);
-		for (let index = itemIndex; index < end; index++) {
-			if (byItem.has(index)) break;
+		for (let index = itemIndex; index < end && !byItem.has(index); index++) {
 			try {
 				byItem.set(index, { value: ctx.getNodeParameter(name, index, fallback) });
 			} catch (error) {
 				byItem.set(index, { error });
 			}
 		}
-		resolved = byItem.get(itemIndex) as { value?: unknown; error?: unknown };
 	}
+	const resolved = byItem.get(itemIndex) as Resolved;
 	byItem.delete(itemIndex);
 	if ('error' in resolved) throw resolved.error;
 	return resolved.value as T;
