@@ -59,6 +59,7 @@ async function n8nEnv(runtime, userFolder, extra = {}) {
 		N8N_RUNNERS_MODE: 'internal',
 		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		// Also what `n8n execute` needs: it prints the run through n8n's logger at level info.
 		N8N_LOG_LEVEL: 'info',
 		...extra,
 	};
@@ -78,8 +79,6 @@ async function startN8nCli(options = {}) {
 		DB_TYPE: 'sqlite',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
-		// `n8n execute` prints the run through n8n's logger at level info.
-		N8N_LOG_LEVEL: 'info',
 		...options.env,
 	});
 	// Asynchronous on purpose: the emulators that answer the workflow live in the caller's event loop. Output goes
