@@ -41,6 +41,8 @@ function createStream() {
 			callTypes: new Set(BUILTIN_CALL_TYPES),
 			calls: new Map(),
 			tasks: new Map(),
+			// UserResponse fields by user id (SDK models): what members, created_by and participants carry.
+			users: new Map(),
 			windows: new Map(),
 			config: {
 				taskPendingMs: 300,
@@ -52,6 +54,16 @@ function createStream() {
 		};
 	}
 	reset();
+
+	/** Stream users (SDK UpsertUsers): id, name, image, custom, role. Users not seeded answer with their id and role only. */
+	function seedUsers(users) {
+		for (const user of users) state.users.set(user.id, { role: 'user', ...user });
+	}
+
+	/** UserResponse (SDK models) of one user: the seeded profile, so a member's name and custom data come back as Stream sends them. */
+	function userResponse(userId) {
+		return { id: userId, role: 'user', custom: {}, ...(state.users.get(userId) ?? {}) };
+	}
 
 	function seedCalls(calls) {
 		const now = new Date().toISOString();
@@ -68,7 +80,7 @@ function createStream() {
 				ended_at: input.ended_at === undefined ? now : input.ended_at,
 				starts_at: input.starts_at ?? null,
 				team: input.team ?? '',
-				created_by: { id: input.created_by_user_id ?? 'sandbox-user', role: 'user' },
+				created_by_user_id: input.created_by_user_id ?? 'sandbox-user',
 				custom: input.custom ?? {},
 				// Members of the call (user ids): what QueryCalls' `members` filter matches (SPEC: members $in).
 				members: input.members ?? [],
@@ -148,7 +160,7 @@ function createStream() {
 	function membersOf(call) {
 		return call.members.map((userId) => ({
 			user_id: userId,
-			user: { id: userId },
+			user: userResponse(userId),
 			role: 'user',
 			custom: {},
 			created_at: call.created_at,
@@ -162,7 +174,7 @@ function createStream() {
 			id: call.id,
 			cid: call.cid,
 			current_session_id: '',
-			created_by: call.created_by,
+			created_by: userResponse(call.created_by_user_id),
 			custom: call.custom,
 			created_at: call.created_at,
 			updated_at: call.updated_at,
@@ -181,7 +193,7 @@ function createStream() {
 			// CallSessionResponse (SDK models): who is in the call now.
 			session: {
 				id: 'session-1',
-				participants: call.participants.map((userId) => ({ user: { id: userId }, user_session_id: `${userId}-s`, role: 'user' })),
+				participants: call.participants.map((userId) => ({ user: userResponse(userId), user_session_id: `${userId}-s`, role: 'user' })),
 				anonymous_participant_count: 0,
 				started_at: call.created_at,
 				ended_at: call.participants.length > 0 ? null : call.ended_at,
@@ -411,6 +423,7 @@ function createStream() {
 		reset,
 		controls: {
 			seedCalls,
+			seedUsers,
 			seedTasks,
 			configure(config) {
 				Object.assign(state.config, config, { rateLimits: { ...state.config.rateLimits, ...(config.rateLimits ?? {}) } });
@@ -448,7 +461,7 @@ const OPERATION_NAMES = {
 };
 
 function fieldValue(call, field) {
-	if (field === 'created_by_user_id') return call.created_by.id;
+	if (field === 'created_by_user_id') return call.created_by_user_id;
 	// DOCS querying-calls: `ongoing` = the call currently has participants (not "ended_at is null").
 	if (field === 'ongoing') return call.participants.length > 0;
 	if (field === 'backstage') return false;
