@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, selectors, type Browser, type Page } from 'playwright-core';
+import { chromium, selectors, type Browser, type Locator, type Page } from 'playwright-core';
 
 import { bootRealN8n, type RealN8n } from '../../dev/real-n8n';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -59,9 +59,17 @@ const itemNamed = (name: string) => page.getByTestId('node-creator-item-name').f
 const workflowCard = (name: string) => page.getByTestId('workflow-card-name').filter({ hasText: exactly(name) });
 const canvasNode = (name: string) => page.getByTestId('canvas-node').filter({ hasText: name });
 
+const text = (locator: Locator) => async () => (await locator.innerText()).trim();
+const value = (locator: Locator) => async () => await locator.inputValue();
+const attribute = (locator: Locator, name: string) => async () => await locator.getAttribute(name);
+const contains = (part: string) => (value: string) => value.includes(part);
+
 const listedNames = async () => (await page.getByTestId('node-creator-item-name').allInnerTexts()).map((name) => name.trim());
 
-/** Polls `read` until `accept` holds for its value, and returns that value. */
+/**
+ * Polls `read` until `accept` holds for its value, and returns that value. The one way this file checks page state:
+ * the editor fills most of it in asynchronously (counts, labels, panels), so no assertion reads it only once.
+ */
 async function until<T>(read: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
@@ -128,7 +136,14 @@ test('"Delete a call" goes on the canvas and its credential form asks for the AP
 	// The app's page offers the trigger and the actions of both nodes.
 	await itemNamed('On hard delete finished').waitFor();
 	const deleteCall = itemNamed('Delete a call');
-	if (!(await deleteCall.isVisible())) await page.getByTestId('node-creator-category-item').filter({ hasText: 'Actions' }).click();
+	const actions = page.getByTestId('node-creator-category-item').filter({ hasText: 'Actions' });
+	// The actions are listed open, or under a closed "Actions" heading: wait for one of the two, open it when closed.
+	const shown = await until(
+		async () => ((await deleteCall.isVisible()) ? 'item' : (await actions.isVisible()) ? 'heading' : ''),
+		Boolean,
+		'the "Delete a call" item or the "Actions" heading',
+	);
+	if (shown === 'heading') await actions.click();
 	await deleteCall.waitFor();
 	for (const action of ['Get a call', 'Get many calls', 'Get a task']) await itemNamed(action).waitFor();
 	await shot('stream-video-trigger-and-actions');
@@ -136,31 +151,32 @@ test('"Delete a call" goes on the canvas and its credential form asks for the AP
 	await deleteCall.click();
 	const ndv = page.getByTestId('ndv');
 	await ndv.waitFor();
-	await expect(ndv.getByTestId('node-title-container').innerText()).resolves.toContain('Delete a call');
+	await until(text(ndv.getByTestId('node-title-container')), contains('Delete a call'), 'the node title');
 	// The one Stream credential that exists is picked for the user.
 	const credentialSelect = ndv.getByTestId('node-credentials-select');
-	await expect(credentialSelect.locator('input').inputValue()).resolves.toBe(bench.credentials.stream.name);
+	await until(value(credentialSelect.locator('input')), (name) => name === bench.credentials.stream.name, 'the picked credential');
 	await ndv.getByTestId('collection-parameter-add').waitFor();
 	await shot('delete-a-call-parameters');
 
 	await credentialSelect.click();
 	const existing = page.locator(`[data-test-id="node-credentials-select-item-${bench.credentials.stream.id}"]`);
 	await existing.waitFor();
-	await expect(existing.innerText()).resolves.toContain('Stream Video API');
+	await until(text(existing), contains('Stream Video API'), 'the credential type in the dropdown');
 	await shot('credential-dropdown');
 	await page.getByTestId('node-credentials-select-item-new').click();
 
 	const form = page.getByTestId('editCredential-modal');
 	await form.waitFor();
-	await expect(form.innerText()).resolves.toContain('Stream Video API');
+	await until(text(form), contains('Stream Video API'), 'the credential form title');
 	const apiKey = form.getByTestId('parameter-input-apiKey').locator('input');
 	const apiSecret = form.getByTestId('parameter-input-apiSecret').locator('input');
-	await expect(form.getByTestId('apiKey').innerText()).resolves.toContain('API Key');
-	await expect(form.getByTestId('apiSecret').innerText()).resolves.toContain('API Secret');
+	await until(text(form.getByTestId('apiKey')), contains('API Key'), 'the API Key label');
+	await until(text(form.getByTestId('apiSecret')), contains('API Secret'), 'the API Secret label');
 	// Both are secrets: masked while typed.
-	await expect(apiKey.getAttribute('type')).resolves.toBe('password');
-	await expect(apiSecret.getAttribute('type')).resolves.toBe('password');
-	await expect(form.getByTestId('parameter-input-baseUrl').locator('input').inputValue()).resolves.toBe('https://video.stream-io-api.com');
+	await until(attribute(apiKey, 'type'), (type) => type === 'password', 'a masked API key');
+	await until(attribute(apiSecret, 'type'), (type) => type === 'password', 'a masked API secret');
+	const baseUrl = form.getByTestId('parameter-input-baseUrl').locator('input');
+	await until(value(baseUrl), (url) => url === 'https://video.stream-io-api.com', 'the default base URL');
 	await shot('stream-video-credential-form');
 
 	await form.getByRole('button', { name: 'Close this dialog' }).click();
@@ -201,19 +217,21 @@ test('the "erasure complete" example runs from the editor and shows its output',
 		'edge labels with item counts',
 	);
 	expect(edgeLabels).toEqual(['1 item', '1 item', '2 items']);
-	await expect(canvasNode('Mark erasure complete').innerText()).resolves.toContain('1 item');
-	await expect(canvasNode('Flag for follow-up').innerText()).resolves.toContain('1 item');
+	await until(text(canvasNode('Mark erasure complete')), contains('1 item'), 'the item count on "Mark erasure complete"');
+	await until(text(canvasNode('Flag for follow-up')), contains('1 item'), 'the item count on "Flag for follow-up"');
 	await shot('erasure-complete-executed');
 
 	const ndv = page.getByTestId('ndv');
 	await canvasNode('Mark erasure complete').dblclick();
 	const output = ndv.getByTestId('output-panel');
 	await output.getByText('task-demo-completed').waitFor();
-	await expect(output.getByTestId('run-data-item-count').innerText()).resolves.toBe('1 item');
+	await until(text(output.getByTestId('run-data-item-count')), (count) => count === '1 item', 'the output item count');
 	// The table row: taskId, erasureStatus, erasedAt (the time Stream finished the task).
-	const marked = await output.getByTestId('ndv-data-container').innerText();
-	expect(marked).toMatch(/taskId\s+erasureStatus\s+erasedAt/);
-	expect(marked).toMatch(/task-demo-completed\s+complete\s+\d{4}-\d\d-\d\dT/);
+	const marked = await until(
+		text(output.getByTestId('ndv-data-container')),
+		(table) => /taskId\s+erasureStatus\s+erasedAt/.test(table) && /task-demo-completed\s+complete\s+\d{4}-\d\d-\d\dT/.test(table),
+		'the "Mark erasure complete" output table',
+	);
 	expect(marked).not.toContain('task-demo-failed');
 	await shot('mark-erasure-complete-output');
 	await page.getByTestId('ndv-close-button').click();
@@ -221,8 +239,11 @@ test('the "erasure complete" example runs from the editor and shows its output',
 
 	await canvasNode('Flag for follow-up').dblclick();
 	await output.getByText('task-demo-failed').waitFor();
-	const flagged = await output.getByTestId('ndv-data-container').innerText();
-	expect(flagged).toMatch(/task-demo-failed\s+failed/);
+	const flagged = await until(
+		text(output.getByTestId('ndv-data-container')),
+		(table) => /task-demo-failed\s+failed/.test(table),
+		'the "Flag for follow-up" output table',
+	);
 	expect(flagged).not.toContain('task-demo-completed');
 	await shot('flag-for-follow-up-output');
 	await page.getByTestId('ndv-close-button').click();
