@@ -40,7 +40,7 @@ export class StreamVideoTrigger implements INodeType {
 		credentials: [{ name: 'streamVideoApi', required: true }],
 		properties: [
 			{
-				displayName: 'Event',
+				displayName: 'Trigger On',
 				name: 'event',
 				type: 'options',
 				options: [
