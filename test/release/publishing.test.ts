@@ -140,7 +140,7 @@ describe('the GitHub Actions workflows', () => {
 });
 
 describe('the package as npm publishes it', () => {
-	test('the tarball holds only dist/, README.md, LICENSE.md, CHANGELOG.md and package.json, and every node and credential', () => {
+	test('the tarball holds only dist/ (code, codex files, icons), README.md, LICENSE.md, CHANGELOG.md and package.json', () => {
 		const run = spawnSync('npm', ['pack', '--dry-run', '--json'], { cwd: root, env: outsideCi(), encoding: 'utf8' });
 		expect(run.status).toBe(0);
 		const files: string[] = JSON.parse(run.stdout)[0].files.map((file: { path: string }) => file.path);
@@ -148,6 +148,10 @@ describe('the package as npm publishes it', () => {
 		expect(files.filter((file) => !file.startsWith('dist/')).sort()).toEqual(topLevel);
 		// dist/ comes from `npm run build` (npm test builds first).
 		for (const entry of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) expect(files).toContain(entry);
+		// Compiled code, its codex files and the icons, nothing else: a build step that copied every image
+		// in the tree (as `n8n-node build` does) would ship the browser test's screenshots from test-artifacts/.
+		const shipped = /^dist\/(?:(?:nodes|credentials)\/.+\.(?:js|d\.ts|js\.map|node\.json)|icons\/[^/]+\.svg|package\.json)$/;
+		expect(files.filter((file) => file.startsWith('dist/') && !shipped.test(file))).toEqual([]);
 	});
 
 	test('repository, homepage and bugs name one GitHub repository', () => {
