@@ -39,7 +39,13 @@ export interface RealN8n {
 
 export async function bootRealN8n(env: Record<string, string> = {}): Promise<RealN8n> {
 	const emulator = await startEmulator();
-	const n8n = (await startN8n({ tarball: packPackage(), env })) as N8nInstance;
+	let n8n: N8nInstance;
+	try {
+		n8n = (await startN8n({ tarball: packPackage(), env })) as N8nInstance;
+	} catch (error) {
+		await emulator.close();
+		throw error;
+	}
 	const data = credentialData(emulator);
 	const definitions = {
 		stream: {
@@ -64,9 +70,16 @@ export async function bootRealN8n(env: Record<string, string> = {}): Promise<Rea
 		},
 	};
 	const credentials = {} as RealN8n['credentials'];
-	for (const [key, definition] of Object.entries(definitions)) {
-		const id = await n8n.createCredential(definition.name, definition.type, definition.data);
-		credentials[key as keyof typeof definitions] = { id, ...definition };
+	try {
+		for (const [key, definition] of Object.entries(definitions)) {
+			const id = await n8n.createCredential(definition.name, definition.type, definition.data);
+			credentials[key as keyof typeof definitions] = { id, ...definition };
+		}
+	} catch (error) {
+		// A bench that fails to start leaves no n8n behind (a running n8n would keep jest from exiting).
+		await n8n.stop();
+		await emulator.close();
+		throw error;
 	}
 	return {
 		n8n,

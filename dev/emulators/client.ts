@@ -11,7 +11,8 @@ export interface Emulator {
 	authorityUrl: string;
 	huskyBaseUrl: string;
 	close(): Promise<void>;
-	reset(): void;
+	/** No calls, tasks, faults or log; started by startEmulator() it never seeds the sandbox data, `seed: true` does. */
+	reset(options?: { seed?: boolean }): void;
 	/** Settings for all providers, such as `latencyMs: { stream: 100 }` added to every answer. */
 	configure(config: IDataObject): void;
 	stream: IDataObject & Record<string, (...args: never[]) => unknown>;

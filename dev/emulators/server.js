@@ -114,13 +114,14 @@ async function createEmulatorServer({ port = 0, host = '127.0.0.1', seedSandbox:
 		configure(config) {
 			if (config.latencyMs) latencyMs = { ...latencyMs, ...config.latencyMs };
 		},
-		reset() {
+		/** Back to the start: no calls, tasks, faults or log; the sandbox data too unless `seed: false` (or started without it). */
+		reset({ seed: seedNow = seed } = {}) {
 			for (const provider of Object.values(providers)) provider.reset();
 			faults.clear();
 			log.clear();
 			for (const key of Object.keys(counters)) delete counters[key];
 			latencyMs = {};
-			if (seed) seedSandbox(emulator);
+			if (seedNow) seedSandbox(emulator);
 		},
 		async close() {
 			for (const socket of sockets) socket.destroy();
@@ -227,7 +228,11 @@ async function createEmulatorServer({ port = 0, host = '127.0.0.1', seedSandbox:
 		const parts = parsed.pathname.split('/').filter(Boolean).slice(1);
 		const [area, action, ...rest] = parts;
 		try {
-			if (area === 'reset' && req.method === 'POST') return send(res, 200, (emulator.reset(), { ok: true }));
+			// POST /_control/reset re-seeds the sandbox data (when the server seeds it); `?seed=false` or `{"seed": false}` starts empty.
+			if (area === 'reset' && req.method === 'POST') {
+				const asked = body?.seed ?? (parsed.searchParams.has('seed') ? parsed.searchParams.get('seed') !== 'false' : undefined);
+				return send(res, 200, (emulator.reset(asked === undefined ? {} : { seed: asked === true || asked === 'true' }), { ok: true }));
+			}
 			if (area === 'stats') return send(res, 200, stats());
 			if (area === 'sandbox') return send(res, 200, { ...SANDBOX, urls: { streamBaseUrl: emulator.streamBaseUrl, graphUrl, authorityUrl: emulator.authorityUrl, huskyBaseUrl: emulator.huskyBaseUrl } });
 			if (area === 'log') {

@@ -43,6 +43,7 @@ function createStream() {
 			tasks: new Map(),
 			// UserResponse fields by user id (SDK models): what members, created_by and participants carry.
 			users: new Map(),
+			createdAt: new Date().toISOString(),
 			windows: new Map(),
 			config: {
 				taskPendingMs: 300,
@@ -60,9 +61,30 @@ function createStream() {
 		for (const user of users) state.users.set(user.id, { role: 'user', ...user });
 	}
 
-	/** UserResponse (SDK models) of one user: the seeded profile, so a member's name and custom data come back as Stream sends them. */
+	/**
+	 * UserResponse (SDK models) of one user: the seeded profile, so a member's name and custom data come back as Stream
+	 * sends them, with every field the SDK's UserResponse requires (banned, created_at, id, invisible, language, online,
+	 * role, shadow_banned, updated_at, blocked_user_ids, teams, custom). [Unstated] the values of a user nobody
+	 * configured: not banned, not online, visible, language "", no teams, created when the emulator was reset.
+	 */
 	function userResponse(userId) {
-		return { id: userId, role: 'user', custom: {}, ...(state.users.get(userId) ?? {}) };
+		const seeded = state.users.get(userId) ?? {};
+		const createdAt = seeded.created_at ?? state.createdAt;
+		return {
+			id: userId,
+			role: 'user',
+			banned: false,
+			shadow_banned: false,
+			invisible: false,
+			online: false,
+			language: '',
+			blocked_user_ids: [],
+			teams: [],
+			created_at: createdAt,
+			updated_at: seeded.updated_at ?? createdAt,
+			...seeded,
+			custom: seeded.custom ?? {},
+		};
 	}
 
 	function seedCalls(calls) {
@@ -168,6 +190,32 @@ function createStream() {
 		}));
 	}
 
+	/**
+	 * CallSessionResponse (SDK models): id, participants, anonymous_participant_count, accepted_by, missed_by, rejected_by
+	 * (user id → time) and participants_count_by_role required. Participants are CallParticipantResponse: user,
+	 * user_session_id, role and joined_at required. [Unstated] when they joined: when the call was created; nobody
+	 * accepted, missed or rejected a ring (the emulator does not ring).
+	 */
+	function sessionResponse(call) {
+		const participants = call.participants.map((userId) => {
+			const user = userResponse(userId);
+			return { user, user_session_id: `${userId}-s`, role: user.role, joined_at: call.created_at };
+		});
+		const countByRole = {};
+		for (const participant of participants) countByRole[participant.role] = (countByRole[participant.role] ?? 0) + 1;
+		return {
+			id: 'session-1',
+			participants,
+			anonymous_participant_count: 0,
+			participants_count_by_role: countByRole,
+			accepted_by: {},
+			missed_by: {},
+			rejected_by: {},
+			started_at: call.created_at,
+			ended_at: call.participants.length > 0 ? null : call.ended_at,
+		};
+	}
+
 	function callResponse(call) {
 		return {
 			type: call.type,
@@ -186,18 +234,14 @@ function createStream() {
 			captioning: false,
 			translating: false,
 			backstage: false,
-			settings: {},
+			settings: callSettings(),
 			blocked_user_ids: [],
-			ingress: { rtmp: { address: '' } },
+			// CallIngressResponse (SDK models): rtmp, srt and whip required, each {address}. [Unstated] the addresses: "".
+			ingress: { rtmp: { address: '' }, srt: { address: '' }, whip: { address: '' } },
+			// EgressResponse (SDK models): broadcasting and rtmps required, hls optional.
 			egress: { broadcasting: false, hls: null, rtmps: [] },
-			// CallSessionResponse (SDK models): who is in the call now.
-			session: {
-				id: 'session-1',
-				participants: call.participants.map((userId) => ({ user: userResponse(userId), user_session_id: `${userId}-s`, role: 'user' })),
-				anonymous_participant_count: 0,
-				started_at: call.created_at,
-				ended_at: call.participants.length > 0 ? null : call.ended_at,
-			},
+			// Who is in the call now.
+			session: sessionResponse(call),
 		};
 	}
 
@@ -405,7 +449,10 @@ function createStream() {
 			}
 			return a.cid < b.cid ? -1 : 1;
 		});
-		const offset = body.next ? Number(Buffer.from(String(body.next), 'base64').toString('utf8')) || 0 : 0;
+		// SDK QueryCallsRequest: `next` or `prev`, each a cursor from an earlier answer. [Unstated] the cursor's form: here
+		// the base64 offset of the page it points to, so `prev` leads back to the page before, as `next` leads on.
+		const cursor = body.next || body.prev;
+		const offset = cursor ? Number(Buffer.from(String(cursor), 'base64').toString('utf8')) || 0 : 0;
 		const page = matches.slice(offset, offset + limit);
 		const response = {
 			// SDK QueryCallsResponse: {calls: CallStateResponseFields[], next?, prev?, duration}; SPEC: 201.
@@ -442,6 +489,57 @@ function createStream() {
 			listCalls() {
 				return [...state.calls.values()].map((call) => ({ ...call }));
 			},
+		},
+	};
+}
+
+const LAYOUT = { name: 'spotlight', external_app_url: '', external_css_url: '' };
+
+/**
+ * CallSettingsResponse (SDK models): all 16 parts required, each with the fields its own model requires (AudioSettingsResponse,
+ * BackstageSettingsResponse, BroadcastSettingsResponse with HLSSettingsResponse and RTMPSettingsResponse,
+ * EncryptionSettingsResponse, FrameRecordingSettingsResponse, GeofenceSettingsResponse,
+ * IndividualRecordingSettingsResponse, LimitsSettingsResponse, RawRecordingSettingsResponse, RecordSettingsResponse,
+ * RingSettingsResponse, ScreensharingSettingsResponse, SessionSettingsResponse, ThumbnailsSettingsResponse,
+ * TranscriptionSettingsResponse, VideoSettingsResponse; layouts are LayoutSettingsResponse). Enum values are the SDK
+ * models' own. [Unstated] which values a call type has: those of a plain "default" type, recording and transcription
+ * available but off, nothing broadcast; the nodes read none of them.
+ */
+function callSettings() {
+	return {
+		audio: {
+			access_request_enabled: false,
+			default_device: 'speaker',
+			hifi_audio_enabled: false,
+			mic_default_on: true,
+			opus_dtx_enabled: true,
+			redundant_coding_enabled: true,
+			speaker_default_on: true,
+		},
+		backstage: { enabled: false },
+		broadcasting: {
+			enabled: false,
+			hls: { auto_on: false, enabled: false, quality_tracks: ['720p'], layout: { ...LAYOUT } },
+			rtmp: { enabled: false, quality: '720p', layout: { ...LAYOUT } },
+		},
+		encryption: { mode: 'disabled' },
+		frame_recording: { capture_interval_in_seconds: 5, mode: 'disabled' },
+		geofencing: { names: [] },
+		individual_recording: { mode: 'disabled' },
+		limits: { max_participants_exclude_roles: [] },
+		raw_recording: { mode: 'disabled' },
+		recording: { audio_only: false, mode: 'available', quality: '720p', layout: { ...LAYOUT } },
+		ring: { auto_cancel_timeout_ms: 30_000, incoming_call_timeout_ms: 15_000, missed_call_timeout_ms: 30_000 },
+		screensharing: { access_request_enabled: false, enabled: true },
+		session: { inactivity_timeout_seconds: 30 },
+		thumbnails: { enabled: false },
+		transcription: { closed_caption_mode: 'available', language: 'auto', mode: 'available' },
+		video: {
+			access_request_enabled: false,
+			camera_default_on: false,
+			camera_facing: 'front',
+			enabled: true,
+			target_resolution: { width: 1280, height: 720 },
 		},
 	};
 }

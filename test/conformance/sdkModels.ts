@@ -1,0 +1,88 @@
+/**
+ * The Stream server SDK's own models (@stream-io/node-sdk, src/gen/models/index.ts, generated from Stream's OpenAPI
+ * spec) read with the TypeScript compiler, so an emulator answer can be checked against them: every field an
+ * interface declares without `?` must be there, and every nested object is checked against its own interface.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+
+// The package's entry is dist/index.cjs.js; its TypeScript sources ship beside dist/.
+const MODELS = path.join(path.dirname(require.resolve('@stream-io/node-sdk')), '..', 'src', 'gen', 'models', 'index.ts');
+
+interface Field {
+	name: string;
+	required: boolean;
+	type: ts.TypeNode;
+}
+
+let interfaces: Map<string, Field[]> | undefined;
+
+/** The SDK's interfaces by name, each with its declared fields. */
+export function sdkInterfaces(): Map<string, Field[]> {
+	if (interfaces) return interfaces;
+	const source = ts.createSourceFile(MODELS, fs.readFileSync(MODELS, 'utf8'), ts.ScriptTarget.Latest, true);
+	interfaces = new Map();
+	for (const statement of source.statements) {
+		if (!ts.isInterfaceDeclaration(statement)) continue;
+		const fields: Field[] = [];
+		for (const member of statement.members) {
+			if (!ts.isPropertySignature(member) || !member.type) continue;
+			fields.push({ name: member.name.getText(source).replace(/^['"]|['"]$/g, ''), required: !member.questionToken, type: member.type });
+		}
+		interfaces.set(statement.name.text, fields);
+	}
+	return interfaces;
+}
+
+/** The required fields of one SDK interface. */
+export const requiredFields = (name: string) => (sdkInterfaces().get(name) ?? []).filter((field) => field.required).map((field) => field.name);
+
+/**
+ * Every required field missing (undefined, or null where the model does not allow null) in `value` read as the SDK
+ * interface `name`, recursively, as paths such as `call.created_by.banned (UserResponse)`.
+ */
+export function missingRequired(name: string, value: unknown, path = ''): string[] {
+	const fields = sdkInterfaces().get(name);
+	if (!fields) throw new Error(`the SDK has no model named ${name}`);
+	if (value === null || typeof value !== 'object') return [`${path || '(root)'} (${name}: not an object)`];
+	const record = value as Record<string, unknown>;
+	const missing: string[] = [];
+	for (const field of fields) {
+		const at = path ? `${path}.${field.name}` : field.name;
+		const fieldValue = record[field.name];
+		if (fieldValue === undefined || (fieldValue === null && !allowsNull(field.type))) {
+			if (field.required) missing.push(`${at} (${name})`);
+			continue;
+		}
+		missing.push(...checkType(field.type, fieldValue, at));
+	}
+	return missing;
+}
+
+function allowsNull(type: ts.TypeNode): boolean {
+	return ts.isUnionTypeNode(type) && type.types.some((part) => part.kind === ts.SyntaxKind.NullKeyword || (ts.isLiteralTypeNode(part) && part.literal.kind === ts.SyntaxKind.NullKeyword));
+}
+
+function checkType(type: ts.TypeNode, value: unknown, path: string): string[] {
+	if (value === null || value === undefined) return [];
+	if (ts.isParenthesizedTypeNode(type)) return checkType(type.type, value, path);
+	if (ts.isUnionTypeNode(type)) {
+		const references = type.types.filter((part) => ts.isTypeReferenceNode(part) || ts.isArrayTypeNode(part));
+		return references.length === 1 ? checkType(references[0], value, path) : [];
+	}
+	if (ts.isArrayTypeNode(type)) {
+		if (!Array.isArray(value)) return [`${path} (not an array)`];
+		return value.flatMap((element, index) => checkType(type.elementType, element, `${path}[${index}]`));
+	}
+	if (ts.isTypeReferenceNode(type)) {
+		const name = type.typeName.getText();
+		const args = type.typeArguments ?? [];
+		if (name === 'Array' && args[0]) return Array.isArray(value) ? value.flatMap((element, index) => checkType(args[0], element, `${path}[${index}]`)) : [];
+		if (name === 'Record' && args[1]) {
+			return Object.entries(value as Record<string, unknown>).flatMap(([key, element]) => checkType(args[1], element, `${path}.${key}`));
+		}
+		if (sdkInterfaces().has(name)) return missingRequired(name, value, path);
+	}
+	return [];
+}
