@@ -32,6 +32,22 @@ function tokenError(status, error, aadsts, description) {
 	];
 }
 
+/**
+ * The scopes Entra accepts for Microsoft Graph: `<Graph host>/.default` of the global service and each national cloud
+ * (microsoft-graph-docs-contrib concepts/deployments.md: graph.microsoft.com, graph.microsoft.us, dod-graph.microsoft.us,
+ * microsoftgraph.chinacloudapi.cn), or Graph's application ID (00000003-0000-0000-c000-000000000000) with `/.default`.
+ * [Unstated] that one token service serves every cloud: the emulator stands in for all of them, as tests pick a cloud.
+ */
+const GRAPH_RESOURCE_SCOPES = new Set(
+	[
+		'https://graph.microsoft.com',
+		'https://graph.microsoft.us',
+		'https://dod-graph.microsoft.us',
+		'https://microsoftgraph.chinacloudapi.cn',
+		'00000003-0000-0000-c000-000000000000',
+	].map((resource) => `${resource}/.default`),
+);
+
 function createGraph({ graphUrl }) {
 	let state;
 	function reset() {
@@ -73,7 +89,11 @@ function createGraph({ graphUrl }) {
 				...tokenError(401, 'invalid_client', 7000215, 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app.'),
 			);
 		}
-		if (form.scope !== `${graphUrl}/.default`) {
+		// Entra ID accepts a client-credentials scope only as a resource's `.default` (auth-v2-service.md: "The value passed
+		// for the scope parameter in this request should be the resource identifier (application ID URI) of the resource you
+		// want, affixed with the .default suffix"), and for Graph that resource is the cloud's Graph host (deployments.md) or
+		// Graph's application ID. The emulator's own Graph URL is no resource Entra knows, just as a proxy's is not.
+		if (!GRAPH_RESOURCE_SCOPES.has(String(form.scope ?? '').trim())) {
 			return ctx.respond(...tokenError(400, 'invalid_scope', 1002012, `The provided value for scope ${form.scope} is not valid.`));
 		}
 		if (!state.tenant.consentGranted) {
@@ -94,7 +114,7 @@ function createGraph({ graphUrl }) {
 			direction: call.direction ?? 'outgoing',
 			callbackUri: 'https://bot.example.com/callback',
 			source: { identity: { application: { id: state.tenant.clientId } } },
-			targets: [],
+			targets: call.targets ?? [],
 			requestedModalities: ['audio'],
 			mediaConfig: { '@odata.type': '#microsoft.graph.serviceHostedMediaConfig' },
 			myParticipantId: call.myParticipantId,
@@ -165,6 +185,8 @@ function createGraph({ graphUrl }) {
 						notFoundCode: call.notFoundCode,
 						direction: call.direction,
 						subject: call.subject,
+						// invitationParticipantInfo (Graph call resource): {identity: {user: {id, displayName}}} per person invited.
+						targets: (call.targets ?? []).map((user) => ({ identity: { user: { id: user.id, displayName: user.displayName } } })),
 						myParticipantId: uuid(),
 						callChainId: uuid(),
 					});

@@ -4,6 +4,7 @@ import { ProviderClient } from '../shared/transport';
 import { ProviderApi } from '../shared/api';
 import type { ProviderProfile, TransportOptions } from '../shared/types';
 import { pathSegment, requireBaseUrl } from '../shared/validation';
+import { minimalHuskyAnswer } from './minimal';
 
 export const HUSKY_API_CREDENTIAL = 'huskyVoiceApi';
 export const HUSKY_WEBHOOK_CREDENTIAL = 'huskyVoiceWebhookApi';
@@ -25,6 +26,7 @@ function huskyProfile(credentialType: string): ProviderProfile {
 		requestIdFrom(headers) {
 			return headers['x-request-id'];
 		},
+		quotableAnswer: minimalHuskyAnswer,
 		hints: {
 			401:
 				credentialType === HUSKY_WEBHOOK_CREDENTIAL

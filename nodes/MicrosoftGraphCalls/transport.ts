@@ -5,6 +5,7 @@ import { ProviderClient } from '../shared/transport';
 import { ProviderApi } from '../shared/api';
 import type { ProviderProfile, TransportOptions } from '../shared/types';
 import { pathSegment, requireBaseUrl } from '../shared/validation';
+import { minimalGraphAnswer } from './minimal';
 import { graphEndpoints, tenantIdProblem } from '../../credentials/microsoftCloud';
 
 export const GRAPH_CREDENTIAL = 'microsoftGraphCallsApi';
@@ -26,6 +27,7 @@ export const graphProfile: ProviderProfile = {
 		return headers['request-id'] ?? (inner?.['request-id'] as string | undefined);
 	},
 	clientRequestIdHeader: 'client-request-id',
+	quotableAnswer: minimalGraphAnswer,
 	refreshesTokenOn401: true,
 	hints: {
 		401: 'The app-only token was refused. Check the credential (tenant, client ID, secret, cloud).',

@@ -2,12 +2,19 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { deletionAudit } from '../shared/audit';
-import { dryRunOption, ignoreNotFoundOption, optionsCollection, transportOptions, verifyOption } from '../shared/descriptions';
+import {
+	dryRunOption,
+	ignoreNotFoundOption,
+	optionsCollection,
+	simplifyField,
+	transportOptions,
+	verifyOption,
+} from '../shared/descriptions';
 import { unconfirmedDeletion, verifyGone, type LookUpResult } from '../shared/erasure';
-import { toIsoTime } from '../shared/time';
 import type { ApiResponse } from '../shared/types';
 import { requireId } from '../shared/validation';
 import { callIdField, callIdRule, callTypeField, callTypeRule, filenameRule, sessionIdRule } from './descriptions';
+import { minimalFile } from './minimal';
 import type { StreamSession } from './session';
 import { isStreamNotFound, streamPaths, type CallFileKind } from './transport';
 
@@ -49,22 +56,6 @@ function fileFields(files: CallFileResource): INodeProperties[] {
 	];
 }
 
-/** One stored file as items report it, with ISO times whatever format Stream used. */
-function describeFile(entry: IDataObject, callType: string, callId: string): IDataObject {
-	const described: IDataObject = {
-		callType,
-		callId,
-		cid: `${callType}:${callId}`,
-		sessionId: entry.session_id,
-		filename: entry.filename,
-		url: entry.url,
-		startTime: toIsoTime(entry.start_time) ?? null,
-		endTime: toIsoTime(entry.end_time) ?? null,
-	};
-	if (entry.recording_type !== undefined) described.recordingType = entry.recording_type;
-	return described;
-}
-
 async function listFiles(
 	session: StreamSession,
 	files: CallFileResource,
@@ -102,6 +93,9 @@ export function getManyFilesOperation(files: CallFileResource) {
 	const properties: INodeProperties[] = [
 		callTypeField,
 		callIdField,
+		simplifyField(
+			`each ${files.label.toLowerCase()} as Stream lists it, with its signed url: a link that lets anyone holding it download the file`,
+		),
 		{
 			displayName: 'Filters',
 			name: 'filters',
@@ -129,10 +123,14 @@ export function getManyFilesOperation(files: CallFileResource) {
 			if (endedBefore !== undefined && Number.isNaN(endedBefore)) {
 				throw new NodeOperationError(this.getNode(), `Ended Before "${String(filters.endedBefore)}" is not a date`, { itemIndex });
 			}
+			const simplify = this.getNodeParameter('simplify', itemIndex, true) === true;
 			const response = await listFiles(session, files, callType, callId, itemIndex);
 			return entriesOf(response, files)
-				.map((entry) => describeFile(entry, callType, callId))
-				.filter((file) => endedBefore === undefined || (file.endTime !== null && Date.parse(String(file.endTime)) < endedBefore));
+				.map((entry) => ({ entry, minimal: minimalFile(entry, callType, callId) }))
+				.filter(
+					({ minimal }) => endedBefore === undefined || (minimal.endTime !== null && Date.parse(String(minimal.endTime)) < endedBefore),
+				)
+				.map(({ entry, minimal }) => (simplify ? minimal : { ...minimal, url: entry.url }));
 		},
 	};
 }
@@ -189,7 +187,7 @@ export function deleteFileOperation(files: CallFileResource) {
 				return deletionAudit('streamVideo', callId, entry ? 'dry_run' : 'not_found', response, {
 					...identity,
 					wouldDelete: entry !== undefined,
-					...(entry ? { file: describeFile(entry, callType, callId) } : {}),
+					...(entry ? { file: minimalFile(entry, callType, callId) } : {}),
 				});
 			}
 

@@ -4,6 +4,7 @@ import { DEFAULT_TRANSPORT_OPTIONS, ProviderClient } from '../shared/transport';
 import { ProviderApi } from '../shared/api';
 import type { ProviderProfile, TransportOptions } from '../shared/types';
 import { pathSegment, requireBaseUrl } from '../shared/validation';
+import { minimalStreamAnswer } from './minimal';
 
 export const STREAM_CREDENTIAL = 'streamVideoApi';
 
@@ -21,6 +22,7 @@ export const streamProfile: ProviderProfile = {
 		return headers['x-request-id'];
 	},
 	clientRequestIdHeader: 'x-client-request-id',
+	quotableAnswer: minimalStreamAnswer,
 	hints: {
 		401: 'Check the API key and secret in the Stream Video credential (Stream dashboard → your app → Overview).',
 		403: 'Hard delete needs server-side authentication; check that the credential holds the app secret, and that the app is active.',

@@ -10,6 +10,15 @@ export const ignoreNotFoundOption: INodeProperties = {
 		'Whether a call the provider does not know (already deleted, never existed) gives a normal item with outcome "not_found" instead of an error. Useful for re-running erasure requests.',
 };
 
+export const rerunOption: INodeProperties = {
+	displayName: 'Re-Run of an Interrupted Run',
+	name: 'rerunOfInterruptedRun',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether this run repeats one that was interrupted (a worker that died, a stopped execution, a request re-delivered after no answer). A "not_found" item then carries a note that the call was possibly erased by that earlier run. An n8n retry of an execution counts as a re-run anyway. Use it with Ignore Not Found.',
+};
+
 export const dryRunOption: INodeProperties = {
 	displayName: 'Dry Run',
 	name: 'dryRun',
@@ -66,4 +75,18 @@ export const verifyOption: INodeProperties = {
 /** The "Options" collection every operation ends with. */
 export function optionsCollection(options: INodeProperties[]): INodeProperties {
 	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add option', default: {}, options };
+}
+
+/**
+ * Simplify on every get and get many: the item carries identifiers, times, states and counts, which is all that
+ * erasure, cleanup and retention need. An erasure tool must not leave a copy of what it erases in n8n's own store.
+ */
+export function simplifyField(fullAnswer: string): INodeProperties {
+	return {
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: true,
+		description: `Whether to return only identifiers, times, states and counts (no names, contact details, custom data or file links), so the item holds no personal data. Off returns the provider's answer as it came: ${fullAnswer}.`,
+	};
 }

@@ -20,9 +20,14 @@ export type LookUpResult = { gone: true } | { gone: false; response: ApiResponse
 /** How an erasure was verified, as the audit record reports it. */
 export type Verification = { verified: true; verifiedAt: string } | { verified: null; verificationNote: string };
 
-/** A short summary of a provider's answer for an error item: enough to see what came back. */
-function summarizeAnswer(body: unknown): string {
-	const text = body === undefined || body === null || body === '' ? '(empty body)' : JSON.stringify(body);
+/**
+ * A short summary of a provider's answer for an error item: enough to see what came back, and only what the
+ * provider's profile allows to quote, so a failed item carries no personal data from the answer.
+ */
+function summarizeAnswer(client: ProviderClient, body: unknown): string {
+	const empty = body === undefined || body === null || body === '';
+	const quotable = !empty && typeof body === 'object' && !Array.isArray(body) ? client.profile.quotableAnswer(body as IDataObject) : body;
+	const text = empty ? '(empty body)' : JSON.stringify(quotable);
 	return text.length > ANSWER_SUMMARY_CHARS ? `${text.slice(0, ANSWER_SUMMARY_CHARS)}…` : text;
 }
 
@@ -53,7 +58,12 @@ export function answerError(
 	advice: string,
 ): NodeApiError {
 	const failure = new ProviderRequestFailure(response.status, item.code, item.message, response.requestId, response.attempts);
-	return client.toNodeError(failure, item.itemIndex, { context: { ...item.context, answer: summarizeAnswer(response.body) } }, advice);
+	return client.toNodeError(
+		failure,
+		item.itemIndex,
+		{ context: { ...item.context, answer: summarizeAnswer(client, response.body) } },
+		advice,
+	);
 }
 
 /** Looks the item up until it is gone, or until the provider has had time to catch up with the delete. */

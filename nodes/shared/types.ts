@@ -44,6 +44,11 @@ export interface ProviderProfile {
 	credentialType: string;
 	parseError(status: number, body: unknown): ProviderErrorDetails;
 	requestIdFrom(headers: Record<string, string>, body: unknown): string | undefined;
+	/**
+	 * The part of an answer an error item may quote (details.answer): identifiers, states and error codes, never
+	 * personal data (names, contact details, custom data, file links). Required, so every provider decides.
+	 */
+	quotableAnswer(body: IDataObject): IDataObject;
 	/** Header carrying a request id we generate, for providers that trace requests by it. */
 	clientRequestIdHeader?: string;
 	/** Extra advice shown under an error, keyed by HTTP status. */

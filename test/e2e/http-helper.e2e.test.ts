@@ -85,6 +85,7 @@ const profile = (refreshesTokenOn401 = false): ProviderProfile => ({
 	credentialType: 'testApi',
 	parseError: (status, body) => ({ code: (body as IDataObject)?.code as string | undefined, message: `HTTP ${status}` }),
 	requestIdFrom: (headers) => headers['x-request-id'],
+	quotableAnswer: (body) => body,
 	refreshesTokenOn401,
 });
 

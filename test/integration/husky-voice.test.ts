@@ -118,7 +118,7 @@ describe('HuskyVoice', () => {
 		expect(cancel.out[0]).toMatchObject({ callId: 'call_c', cancelled: true, status: 'cancelled' });
 		expect(cancel.out[1].details).toMatchObject({ callId: 'call_d', httpStatus: 409 });
 		const got = await runNode(bench.store, 'huskyVoice', { resource: 'call', operation: 'get', callId: 'call_c' }, [{}]);
-		expect(got.out[0]).toMatchObject({ call_id: 'call_c', status: 'cancelled', deletable: false });
+		expect(got.out[0]).toMatchObject({ callId: 'call_c', status: 'cancelled', deletable: false });
 	});
 
 	test('429 with Retry-After is honoured and the item still succeeds', async () => {

@@ -75,7 +75,7 @@ describe('Microsoft Graph Calls', () => {
 	test('get returns the call', async () => {
 		seed([guid(6)]);
 		const run = await runNode(bench.store, 'microsoftGraphCalls', { resource: 'call', operation: 'get', callId: guid(6) }, [{}]);
-		expect(run.out[0]).toMatchObject({ id: guid(6), state: 'established' });
+		expect(run.out[0]).toMatchObject({ callId: guid(6), state: 'established' });
 	});
 
 	test('a wrong client secret reaches the user as a plain explanation, with one token request for the whole run', async () => {

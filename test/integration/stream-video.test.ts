@@ -224,7 +224,7 @@ describe('Stream Video: get, task get, get many', () => {
 	test('get returns the call; task get reports status with ISO times', async () => {
 		seed(['g1']);
 		const got = await runNode(bench.store, 'streamVideo', { resource: 'call', operation: 'get', callType: 'default', callId: 'g1' }, [{}]);
-		expect(got.out[0]).toMatchObject({ cid: 'default:g1', id: 'g1', type: 'default' });
+		expect(got.out[0]).toMatchObject({ cid: 'default:g1', callId: 'g1', callType: 'default' });
 
 		const hard = await runNode(bench.store, 'streamVideo', deleteParams({ deleteMode: 'hard' }), [{ callId: 'g1' }]);
 		const taskId = String(hard.out[0].taskId);
@@ -244,8 +244,8 @@ describe('Stream Video: get, task get, get many', () => {
 			[{}],
 		);
 		expect(all.out).toHaveLength(230);
-		expect(new Set(all.out.map((call) => call.id)).size).toBe(230);
-		expect(all.out.some((call) => call.id === 'live1')).toBe(false);
+		expect(new Set(all.out.map((call) => call.callId)).size).toBe(230);
+		expect(all.out.some((call) => call.callId === 'live1')).toBe(false);
 		expect(all.items('Node').every((item) => (item.pairedItem as unknown as IDataObject).item === 0)).toBe(true);
 
 		const limited = await runNode(bench.store, 'streamVideo', { resource: 'call', operation: 'getMany', returnAll: false, limit: 30 }, [
@@ -259,6 +259,6 @@ describe('Stream Video: get, task get, get many', () => {
 			{ resource: 'call', operation: 'getMany', returnAll: true, filters: { includeLive: true } },
 			[{}],
 		);
-		expect(withLive.out.some((call) => call.id === 'live1')).toBe(true);
+		expect(withLive.out.some((call) => call.callId === 'live1')).toBe(true);
 	});
 });

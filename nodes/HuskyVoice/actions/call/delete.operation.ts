@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { deletionAudit } from '../../../shared/audit';
-import { dryRunOption, ignoreNotFoundOption, optionsCollection, verifyOption } from '../../../shared/descriptions';
+import { dryRunOption, ignoreNotFoundOption, optionsCollection, rerunOption, verifyOption } from '../../../shared/descriptions';
 import { answerError, notFoundOrError, unconfirmedDeletion, unverifiable, verifiedNow, verifyGone } from '../../../shared/erasure';
 import type { ApiResponse } from '../../../shared/types';
 import { itemParameter, nodeOf } from '../../../shared/parameters';
@@ -36,7 +36,7 @@ const properties: INodeProperties[] = [
 		default: '',
 	},
 	callIdField,
-	optionsCollection([dryRunOption, ignoreNotFoundOption, verifyOption, ...huskyTransportOptions]),
+	optionsCollection([dryRunOption, ignoreNotFoundOption, rerunOption, verifyOption, ...huskyTransportOptions]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['delete'] } }, properties);

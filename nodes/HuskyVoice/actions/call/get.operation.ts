@@ -5,9 +5,14 @@ import { requireId } from '../../../shared/validation';
 import { callIdField, huskyCallIdRule, huskyTransportOptions } from '../../descriptions';
 import type { HuskySession } from '../../session';
 import { huskyPaths } from '../../transport';
-import { optionsCollection } from '../../../shared/descriptions';
+import { optionsCollection, simplifyField } from '../../../shared/descriptions';
+import { minimalCall } from '../../minimal';
 
-const properties: INodeProperties[] = [callIdField, optionsCollection(huskyTransportOptions)];
+const properties: INodeProperties[] = [
+	callIdField,
+	simplifyField("the call record with the contact's name and phone number, and every other field HuskyVoice keeps for the call"),
+	optionsCollection(huskyTransportOptions),
+];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['call'], operation: ['get'], authentication: ['apiKey'] } },
@@ -17,8 +22,7 @@ export const description = updateDisplayOptions(
 export async function execute(this: IExecuteFunctions, itemIndex: number, session: HuskySession): Promise<IDataObject> {
 	const callId = requireId(this.getNode(), this.getNodeParameter('callId', itemIndex), huskyCallIdRule, itemIndex);
 	const response = await session.api.request({ method: 'GET', path: huskyPaths.call(callId), context: { callId } }, itemIndex);
-	return {
-		...((response.body.data ?? response.body) as IDataObject),
-		deletable: (response.body.data as IDataObject)?.status === 'completed',
-	};
+	const call = (response.body.data ?? response.body) as IDataObject;
+	if (this.getNodeParameter('simplify', itemIndex, true) === true) return minimalCall(call);
+	return { ...call, deletable: call.status === 'completed' };
 }

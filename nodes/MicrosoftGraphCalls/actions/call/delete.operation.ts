@@ -2,7 +2,14 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { deletionAudit } from '../../../shared/audit';
-import { dryRunOption, ignoreNotFoundOption, optionsCollection, transportOptions, verifyOption } from '../../../shared/descriptions';
+import {
+	dryRunOption,
+	ignoreNotFoundOption,
+	optionsCollection,
+	rerunOption,
+	transportOptions,
+	verifyOption,
+} from '../../../shared/descriptions';
 import { notFoundOrError, unconfirmedDeletion, verifiedNow, verifyGone } from '../../../shared/erasure';
 import { itemParameter, nodeOf } from '../../../shared/parameters';
 import { requireId } from '../../../shared/validation';
@@ -23,6 +30,7 @@ const properties: INodeProperties[] = [
 		apiVersionOption,
 		dryRunOption,
 		ignoreNotFoundOption,
+		rerunOption,
 		{
 			...verifyOption,
 			description:

@@ -1,13 +1,20 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { optionsCollection, transportOptions } from '../../../shared/descriptions';
+import { optionsCollection, simplifyField, transportOptions } from '../../../shared/descriptions';
 import { requireId } from '../../../shared/validation';
 import { apiVersionOption, callIdField, graphCallIdRule } from '../../descriptions';
+import { minimalCall } from '../../minimal';
 import type { GraphSession } from '../../session';
 import { graphPaths } from '../../transport';
 
-const properties: INodeProperties[] = [callIdField, optionsCollection([apiVersionOption, ...transportOptions])];
+const properties: INodeProperties[] = [
+	callIdField,
+	simplifyField(
+		'the call resource, whose source and targets name the people in the call (display names, phone numbers), with its subject and callback URL',
+	),
+	optionsCollection([apiVersionOption, ...transportOptions]),
+];
 
 export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['get'] } }, properties);
 
@@ -18,5 +25,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 		{ method: 'GET', path: graphPaths.call(String(options.apiVersion ?? 'v1.0'), callId), context: { callId } },
 		itemIndex,
 	);
+	if (this.getNodeParameter('simplify', itemIndex, true) === true) return { ...minimalCall(response.body), requestId: response.requestId };
 	return { ...response.body, requestId: response.requestId };
 }

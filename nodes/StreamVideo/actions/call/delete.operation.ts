@@ -2,11 +2,19 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { deletionAudit } from '../../../shared/audit';
-import { dryRunOption, ignoreNotFoundOption, optionsCollection, transportOptions, verifyOption } from '../../../shared/descriptions';
+import {
+	dryRunOption,
+	ignoreNotFoundOption,
+	optionsCollection,
+	rerunOption,
+	transportOptions,
+	verifyOption,
+} from '../../../shared/descriptions';
 import { unconfirmedDeletion, unverifiable, verifyGone } from '../../../shared/erasure';
 import { itemParameter, nodeOf } from '../../../shared/parameters';
 import { requireId } from '../../../shared/validation';
 import { callIdField, callIdRule, callTypeField, callTypeRule } from '../../descriptions';
+import { minimalCall } from '../../minimal';
 import type { StreamIdentity, StreamSession } from '../../session';
 import { streamPaths } from '../../transport';
 
@@ -42,6 +50,7 @@ const properties: INodeProperties[] = [
 	optionsCollection([
 		dryRunOption,
 		ignoreNotFoundOption,
+		rerunOption,
 		verifyOption,
 		{
 			displayName: 'Wait for Completion',
@@ -87,7 +96,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 		return deletionAudit('streamVideo', callId, 'dry_run', response, {
 			...identity,
 			wouldDelete: true,
-			call: summarizeCall(call),
+			// What a dry run shows of the call: identifiers, times, states and counts, never members or custom data.
+			call: minimalCall(call, response.body.members),
 		});
 	}
 
@@ -148,18 +158,3 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 
 const NOT_FOUND_UNVERIFIED =
 	'Stream does not know this call: it was deleted before. If that was a soft delete, Stream may still hold its data; Stream does not document whether a hard delete can follow a soft delete.';
-
-/** The parts of a call worth keeping in an audit record. */
-export function summarizeCall(call: IDataObject): IDataObject {
-	const session = (call.session ?? {}) as IDataObject;
-	const participants = Array.isArray(session.participants) ? session.participants.length : 0;
-	const anonymous = Number(session.anonymous_participant_count ?? 0);
-	return {
-		cid: call.cid,
-		createdAt: call.created_at,
-		endedAt: call.ended_at ?? null,
-		// Stream's "ongoing": people are in the call right now. A call everyone left without ending it is not live.
-		live: participants + anonymous > 0,
-		createdBy: (call.created_by as IDataObject | undefined)?.id,
-	};
-}

@@ -1,13 +1,23 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { optionsCollection, transportOptions } from '../../../shared/descriptions';
+import { optionsCollection, simplifyField, transportOptions } from '../../../shared/descriptions';
 import { requireId } from '../../../shared/validation';
 import { callIdField, callIdRule, callTypeField, callTypeRule } from '../../descriptions';
+import { minimalCall } from '../../minimal';
 import type { StreamSession } from '../../session';
 import { streamPaths } from '../../transport';
 
-const properties: INodeProperties[] = [callTypeField, callIdField, optionsCollection([...transportOptions])];
+/** What Get and Get Many return with Simplify off. */
+export const FULL_CALL_ANSWER =
+	"the call object (with its creator's user profile, custom data and the session's participants) and its members (each with a user profile: name, image, custom data)";
+
+const properties: INodeProperties[] = [
+	callTypeField,
+	callIdField,
+	simplifyField(FULL_CALL_ANSWER),
+	optionsCollection([...transportOptions]),
+];
 
 export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['get'] } }, properties);
 
@@ -19,5 +29,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 		{ method: 'GET', path: streamPaths.call(callType, callId), rateLimitKey: 'getCall', context: { callId, callType } },
 		itemIndex,
 	);
-	return { ...(response.body.call as IDataObject), members: response.body.members, requestId: response.requestId };
+	const call = (response.body.call ?? {}) as IDataObject;
+	if (this.getNodeParameter('simplify', itemIndex, true) === true) {
+		return { ...minimalCall(call, response.body.members), requestId: response.requestId };
+	}
+	return { ...call, members: response.body.members, requestId: response.requestId };
 }

@@ -1,10 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, jsonParse, updateDisplayOptions } from 'n8n-workflow';
 
-import { optionsCollection, transportOptions } from '../../../shared/descriptions';
+import { optionsCollection, simplifyField, transportOptions } from '../../../shared/descriptions';
 import { parseIdList, requireId } from '../../../shared/validation';
 import { userIdRule } from '../../descriptions';
+import { minimalCall } from '../../minimal';
 import type { StreamSession } from '../../session';
+import { FULL_CALL_ANSWER } from './get.operation';
 import { streamPaths } from '../../transport';
 
 /** QueryCalls returns at most 100 calls per page. */
@@ -27,6 +29,7 @@ const properties: INodeProperties[] = [
 		description: 'Max number of results to return',
 		displayOptions: { show: { returnAll: [false] } },
 	},
+	simplifyField(FULL_CALL_ANSWER),
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -164,6 +167,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 	const limit = returnAll ? Number.POSITIVE_INFINITY : (this.getNodeParameter('limit', itemIndex) as number);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const simplify = this.getNodeParameter('simplify', itemIndex, true) === true;
 	const [sortField, sortDirection] = String(options.sort ?? 'created_at:1').split(':');
 	const filterConditions = buildFilterConditions(filters, {
 		raw: (raw) => {
@@ -193,7 +197,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 		);
 		for (const entry of (response.body.calls ?? []) as IDataObject[]) {
 			const call = (entry.call ?? {}) as IDataObject;
-			calls.push({ ...call, callType: call.type, callId: call.id, members: entry.members });
+			calls.push(simplify ? minimalCall(call, entry.members) : { ...call, callType: call.type, callId: call.id, members: entry.members });
 			if (calls.length >= limit) break;
 		}
 		next = typeof response.body.next === 'string' && response.body.next !== '' ? response.body.next : undefined;
