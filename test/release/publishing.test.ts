@@ -91,6 +91,18 @@ describe('the publish guard (prepublishOnly)', () => {
 		expect(run.stderr).toContain(reason);
 	});
 
+	test('npm runs lifecycle scripts here, and allowScripts decides on every dependency that has install scripts', () => {
+		// `ignore-scripts=true` in a project .npmrc would skip prepublishOnly, and with it the guard.
+		const npmrc = path.join(root, '.npmrc');
+		if (fs.existsSync(npmrc)) expect(fs.readFileSync(npmrc, 'utf8')).not.toMatch(/^\s*ignore-scripts\s*=\s*true/m);
+		const lock = JSON.parse(fs.readFileSync(path.join(root, 'package-lock.json'), 'utf8'));
+		const withScripts = Object.entries(lock.packages as Record<string, { hasInstallScript?: boolean }>)
+			.filter(([, entry]) => entry.hasInstallScript)
+			.map(([location]) => location.slice(location.lastIndexOf('node_modules/') + 'node_modules/'.length));
+		expect(withScripts.length).toBeGreaterThan(0);
+		expect([...new Set(withScripts)].filter((name) => !(name in (pkg.allowScripts ?? {})))).toEqual([]);
+	});
+
 	test('`npm publish --dry-run` outside CI runs the guard and fails with its message', () => {
 		// The guard only works if npm runs lifecycle scripts: an `ignore-scripts=true` in the project's
 		// .npmrc would skip it (dependency install scripts are governed by package.json's "allowScripts").
