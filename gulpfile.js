@@ -1,5 +1,7 @@
-// Asset step of the build: tsc compiles the TypeScript, this copies what it does not (icons and codex files).
-// One icon per provider lives in icons/; nodes and credentials name it by a relative path (file:../../icons/…).
+// Asset step of the build: tsc compiles the TypeScript (and, as tsconfig.json includes them, re-emits the codex
+// files reformatted); this copies the icons, and the codex files as written. One icon per provider lives in icons/;
+// nodes and credentials name it by a relative path (file:../../icons/…). Only these files: `n8n-node build` would
+// copy every png and svg in the tree, the browser test's screenshots in test-artifacts/ included.
 const { src, dest, parallel } = require('gulp');
 
 function copyIcons() {
