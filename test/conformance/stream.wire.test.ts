@@ -102,7 +102,7 @@ test('call delete, soft: the same POST …/delete; the node says hard: false, th
 	expect(node.body).toEqual({ hard: false });
 	expect(sdk.body).toEqual({});
 	// Both were soft deletes: the emulator recorded the same outcome.
-	expect(emulator.stream.getCall('default', 'conf-1')).toMatchObject({ deleted: true, deletedMode: 'soft' });
+	expect((emulator.stream.getCall as (type: string, id: string) => IDataObject | undefined)('default', 'conf-1')).toMatchObject({ deleted: true, deletedMode: 'soft' });
 	// With hard set to false explicitly, the SDK's body is the node's.
 	seedStream(emulator);
 	const explicit = only(await sdkRequests(() => client.video.deleteCall({ type: 'default', id: 'conf-1', hard: false })), 'POST', /\/delete$/);
