@@ -79,7 +79,17 @@ export class MicrosoftGraphCallsApi implements ICredentialType {
 			type: 'string',
 			default: 'https://graph.microsoft.com',
 			displayOptions: { show: { cloud: ['custom'] } },
-			description: 'Microsoft Graph host. The token scope follows it.',
+			description: 'Microsoft Graph host, or a proxy in front of it',
+		},
+		{
+			displayName: 'Scope',
+			name: 'scope',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. https://graph.microsoft.com/.default',
+			displayOptions: { show: { cloud: ['custom'] } },
+			description:
+				'The token scope Entra expects. Leave empty for <Graph URL>/.default. Set it when the Graph URL is a proxy: Entra accepts only the real Graph resource, e.g. https://graph.microsoft.com/.default.',
 		},
 	];
 

@@ -13,7 +13,7 @@ export const GRAPH_CLOUDS: Record<string, { authorityUrl: string; graphUrl: stri
 export interface GraphEndpoints {
 	authorityUrl: string;
 	graphUrl: string;
-	/** The app-only scope follows the Graph host: `<graph host>/.default`. */
+	/** The app-only scope: `<graph host>/.default`, or, for a custom cloud, the credential's Scope when set. */
 	scope: string;
 }
 
@@ -27,7 +27,9 @@ export function graphEndpoints(credentials: Record<string, unknown>): GraphEndpo
 	const known = GRAPH_CLOUDS[cloud];
 	const authorityUrl = known ? known.authorityUrl : trimSlashes(credentials.authorityUrl);
 	const graphUrl = known ? known.graphUrl : trimSlashes(credentials.graphUrl);
-	return { authorityUrl, graphUrl, scope: `${graphUrl}/.default` };
+	// Entra accepts only a resource it knows: a proxy's URL is none, so a custom cloud may name the scope itself.
+	const customScope = known ? '' : String(credentials.scope ?? '').trim();
+	return { authorityUrl, graphUrl, scope: customScope || `${graphUrl}/.default` };
 }
 
 /** A directory (tenant) id is a GUID or a verified domain such as contoso.onmicrosoft.com. */

@@ -272,6 +272,8 @@ function emulatorCredentials(emulator) {
 			cloud: 'custom',
 			authorityUrl: emulator.authorityUrl,
 			graphUrl: emulator.graphUrl,
+			// The emulator's Graph URL stands where a proxy would: like Entra, its token service wants Graph's own scope.
+			scope: 'https://graph.microsoft.com/.default',
 		},
 		huskyVoiceApi: { apiKey: SANDBOX.husky.apiKey, authHeader: 'xApiKey', baseUrl: emulator.huskyBaseUrl },
 		huskyVoiceWebhookApi: { webhookToken: SANDBOX.husky.webhookToken, baseUrl: emulator.huskyBaseUrl },
