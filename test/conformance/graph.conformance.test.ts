@@ -76,7 +76,7 @@ function msalClient(clientSecret = sandbox.graph.clientSecret): ConfidentialClie
 function graphClient(accessToken: string): Client {
 	const bearer: Middleware & { next?: Middleware } = {
 		async execute(context: Context) {
-			const headers = new Headers((context.options?.headers as HeadersInit) ?? {});
+			const headers = new Headers((context.options?.headers as ConstructorParameters<typeof Headers>[0]) ?? {});
 			headers.set('Authorization', `Bearer ${accessToken}`);
 			context.options = { ...context.options, headers: Object.fromEntries(headers) };
 			await bearer.next!.execute(context);
