@@ -1,4 +1,6 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { itemParameter } from './parameters';
 
 import type { ApiResponse, ProviderName } from './types';
 
@@ -45,4 +47,31 @@ export function deletionAudit(
 		}
 	}
 	return record;
+}
+
+/** The note on a `not_found` record of a run that re-runs an interrupted one. */
+export const INTERRUPTED_RUN_NOTE = 'not found: possibly erased by an interrupted earlier run';
+
+/**
+ * Whether this item belongs to a run that re-runs an interrupted one: the user says so with the option
+ * (an expression can read it from the request, such as a CRM's re-delivery flag), or n8n says so by
+ * running the execution as a retry of one that did not finish.
+ */
+function isRerun(ctx: IExecuteFunctions, itemIndex: number): boolean {
+	if (ctx.getMode() === 'retry') return true;
+	return itemParameter<IDataObject>(ctx, 'options', itemIndex, {}).rerunOfInterruptedRun === true;
+}
+
+/**
+ * In a re-run of an interrupted run, a call the provider no longer knows may well have been erased by
+ * that run, whose record was lost with it: the `not_found` record says so, as the `retried` note does
+ * after a lost answer. A record that already carries a note (the lost-answer one) keeps it.
+ */
+export function noteInterruptedRuns(ctx: IExecuteFunctions, results: Array<IDataObject | IDataObject[]>): void {
+	results.forEach((record, itemIndex) => {
+		if (Array.isArray(record) || record?.outcome !== 'not_found' || record.note !== undefined) return;
+		if (!isRerun(ctx, itemIndex)) return;
+		record.rerunOfInterruptedRun = true;
+		record.note = INTERRUPTED_RUN_NOTE;
+	});
 }

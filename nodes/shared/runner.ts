@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { noteInterruptedRuns } from './audit';
 import { cancelSignalOf } from './cancellation';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './descriptions';
 import { ITEM_ERROR_DETAILS, itemErrorContext, type ProviderName } from './types';
@@ -81,6 +82,7 @@ export async function runOperation<Session extends object>(
 	for (const [itemIndex, error] of finishFailures ?? []) fail(itemIndex, error);
 	const batchStop = stopError as { error: Error } | undefined;
 	if (batchStop) throw batchStop.error;
+	if (operationName === 'delete') noteInterruptedRuns(ctx, results);
 	// Built directly (one object per output item) rather than through returnJsonArray and
 	// constructExecutionMetaData, which copy each item twice: at 100,000 items that is garbage at the
 	// moment the heap is fullest.
