@@ -40,7 +40,8 @@ export const requiredFields = (name: string) => (sdkInterfaces().get(name) ?? []
 
 /**
  * Every required field missing (undefined, or null where the model does not allow null) in `value` read as the SDK
- * interface `name`, recursively, as paths such as `call.created_by.banned (UserResponse)`.
+ * interface `name`, recursively, as paths such as `call.created_by.banned (UserResponse)`; and every field present
+ * whose value is not of the model's type (string, number, boolean, a valid Date, one of an enum's values).
  */
 export function missingRequired(name: string, value: unknown, path = ''): string[] {
 	const fields = sdkInterfaces().get(name);
@@ -64,10 +65,32 @@ function allowsNull(type: ts.TypeNode): boolean {
 	return ts.isUnionTypeNode(type) && type.types.some((part) => part.kind === ts.SyntaxKind.NullKeyword || (ts.isLiteralTypeNode(part) && part.literal.kind === ts.SyntaxKind.NullKeyword));
 }
 
+const KEYWORD_TYPES: Partial<Record<ts.SyntaxKind, string>> = {
+	[ts.SyntaxKind.StringKeyword]: 'string',
+	[ts.SyntaxKind.NumberKeyword]: 'number',
+	[ts.SyntaxKind.BooleanKeyword]: 'boolean',
+};
+
+/** The value of a literal type such as `'speaker'` or `1`, or undefined for any other type. */
+function literalValue(type: ts.TypeNode): unknown {
+	if (!ts.isLiteralTypeNode(type)) return undefined;
+	if (ts.isStringLiteral(type.literal)) return type.literal.text;
+	if (ts.isNumericLiteral(type.literal)) return Number(type.literal.text);
+	return undefined;
+}
+
 function checkType(type: ts.TypeNode, value: unknown, path: string): string[] {
 	if (value === null || value === undefined) return [];
 	if (ts.isParenthesizedTypeNode(type)) return checkType(type.type, value, path);
+	// string, number, boolean: what the SDK's types promise after decoding.
+	const keyword = KEYWORD_TYPES[type.kind];
+	if (keyword) return typeof value === keyword ? [] : [`${path} (not a ${keyword}: ${JSON.stringify(value)})`];
 	if (ts.isUnionTypeNode(type)) {
+		// A union of literals (an enum such as 'available' | 'disabled' | 'auto-on'): the value must be one of them.
+		const literals = type.types.map(literalValue);
+		if (literals.every((literal) => literal !== undefined)) {
+			return literals.includes(value) ? [] : [`${path} (not one of ${JSON.stringify(literals)}: ${JSON.stringify(value)})`];
+		}
 		const references = type.types.filter((part) => ts.isTypeReferenceNode(part) || ts.isArrayTypeNode(part));
 		return references.length === 1 ? checkType(references[0], value, path) : [];
 	}
@@ -82,6 +105,8 @@ function checkType(type: ts.TypeNode, value: unknown, path: string): string[] {
 		if (name === 'Record' && args[1]) {
 			return Object.entries(value as Record<string, unknown>).flatMap(([key, element]) => checkType(args[1], element, `${path}.${key}`));
 		}
+		// Dates arrive as RFC 3339 strings or nanoseconds; the SDK's decoders turn both into a Date that must be valid.
+		if (name === 'Date') return value instanceof Date && !Number.isNaN(value.getTime()) ? [] : [`${path} (not a valid Date: ${String(value)})`];
 		if (sdkInterfaces().has(name)) return missingRequired(name, value, path);
 	}
 	return [];

@@ -234,4 +234,16 @@ describe('the SDK decodes every answer the nodes read, with every field its mode
 		expect(error.body).toMatchObject({ StatusCode: 404 });
 		expect(Object.keys(KEPT_GAPS)).toEqual(['APIError.status_code']);
 	});
+
+	test('the model check itself: it names missing fields, wrong types, bad enum values and invalid dates', () => {
+		expect(missingRequired('UserResponse', { id: 7, role: 'user', custom: {} })).toEqual(
+			expect.arrayContaining(['banned (UserResponse)', 'created_at (UserResponse)', 'teams (UserResponse)', 'id (not a string: 7)']),
+		);
+		expect(missingRequired('CallParticipantResponse', { user: {}, role: 'user', user_session_id: 's', joined_at: new Date('nope') })).toEqual(
+			expect.arrayContaining(['joined_at (not a valid Date: Invalid Date)', 'user.banned (UserResponse)']),
+		);
+		expect(missingRequired('EncryptionSettingsResponse', { mode: 'sometimes' })).toEqual([
+			'mode (not one of ["available","disabled","auto-on"]: "sometimes")',
+		]);
+	});
 });
