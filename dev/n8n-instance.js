@@ -299,6 +299,9 @@ async function startN8n(options = {}) {
 		stop,
 		async restart() {
 			await stop();
+			// The task broker's port was free when this n8n first started; once it is released, any process on the machine
+			// may take it (a restart once failed with "Task Broker's port ... is already in use"). Take a free one again.
+			if (!options.env?.N8N_RUNNERS_BROKER_PORT) env.N8N_RUNNERS_BROKER_PORT = String(await freePort());
 			bootMs = await boot();
 			await login();
 		},
@@ -351,8 +354,17 @@ function stopProcessGroup(child) {
 				// already gone
 			}
 		}, 15_000);
-		child.once('exit', () => {
+		child.once('exit', async () => {
 			clearTimeout(timer);
+			// The rest of the group (n8n's task runner) may outlive the main process by a moment: wait until it is gone too.
+			for (let waited = 0; waited < 10_000; waited += 100) {
+				try {
+					process.kill(-child.pid, 0);
+				} catch {
+					break;
+				}
+				await new Promise((done) => setTimeout(done, 100));
+			}
 			resolve();
 		});
 		try {
