@@ -11,7 +11,7 @@ import { StreamClient } from '@stream-io/node-sdk';
 import type { IDataObject } from 'n8n-workflow';
 
 import { credentialData, daysAgo, sandbox, startEmulator, type Emulator, type LogEntry } from '../../dev/emulators/client';
-import { CredentialStore, runWorkflow } from '../../dev/harness/n8n-inprocess';
+import { CredentialStore, pollTrigger, runWorkflow } from '../../dev/harness/n8n-inprocess';
 import { seedStream } from './seeds';
 
 jest.setTimeout(60_000);
@@ -129,6 +129,15 @@ test('task get: the same GET /api/v2/tasks/{id}', async () => {
 	expect(request(node)).toEqual(request(sdk));
 	expect(node.body).toBeUndefined();
 	expect(sdk.body).toBeUndefined();
+});
+
+test('the trigger\'s poll: the same GET /api/v2/tasks/{id} for each watched task', async () => {
+	emulator.stream.seedTasks([{ taskId: 'wire-task', status: 'completed' }] as never);
+	emulator.log.clear();
+	await pollTrigger(store, { parameters: { event: 'hardDeleteFinished', taskIds: 'wire-task', options: {} }, credentialId: 'stream', staticData: {} });
+	const trigger = only(emulator.log.entries({ provider: 'stream' }), 'GET', /\/tasks\/wire-task$/);
+	const sdk = only(await sdkRequests(() => client.getTask({ id: 'wire-task' })), 'GET', /\/tasks\/wire-task$/);
+	expect(request(trigger)).toEqual(request(sdk));
 });
 
 test('call getMany: the same QueryCalls filter and paging; the node adds sort and limit', async () => {
