@@ -1,6 +1,7 @@
 /**
- * Every operation, succeeding and failing, with distinctive secrets: none may appear in output items,
- * error messages or descriptions, the run data n8n stores, or anything logged through n8n's logger.
+ * Every operation, succeeding and failing, with distinctive secrets and a person with distinctive data: no
+ * secret, and none of the person's data the providers hold, may appear in output items, error messages or
+ * descriptions, the run data n8n stores, or anything logged through n8n's logger.
  */
 import type { IDataObject } from 'n8n-workflow';
 import { LoggerProxy } from 'n8n-workflow';
@@ -15,6 +16,17 @@ const SECRETS = {
 	graphSecret: 'GraphSecret~Distinct.8b2c1',
 	huskyKey: 'sk_live_HuskyKeyDistinct_5d4e3',
 	webhookToken: 'whk_WebhookTokenDistinct_2a1b0',
+};
+
+/** What the providers hold about one person: never in n8n's items (Simplify is on by default) or logs. */
+const PERSONAL = {
+	displayName: 'Hygiene Displayname Tamsin',
+	image: 'https://img.invalid/hygiene-avatar.png',
+	custom: 'hygiene-custom-value-6620',
+	otherMember: 'hygiene-other-member-31',
+	contactName: 'Hygiene Contact Ferris',
+	contactNumber: '+15550177004',
+	graphTarget: 'Hygiene Graph Invitee',
 };
 
 let emulator: Emulator;
@@ -41,21 +53,33 @@ test('no secret appears in any output, error or log line, for every operation', 
 	store.set('husky', { apiKey: SECRETS.huskyKey, authHeader: 'both', baseUrl: emulator.huskyBaseUrl });
 	store.set('husky-webhook', { webhookToken: SECRETS.webhookToken, baseUrl: emulator.huskyBaseUrl });
 
+	(emulator.stream.seedUsers as (users: IDataObject[]) => void)([
+		{ id: 'hygiene-person', name: PERSONAL.displayName, image: PERSONAL.image, custom: { note: PERSONAL.custom } },
+	]);
+	const members = ['hygiene-person', PERSONAL.otherMember];
 	emulator.stream.seedCalls([
-		{ type: 'default', id: 'sec1', ended_at: new Date().toISOString() },
-		{ type: 'default', id: 'sec2', ended_at: new Date().toISOString() },
+		{ type: 'default', id: 'sec1', ended_at: new Date().toISOString(), members, custom: { note: PERSONAL.custom } },
+		{ type: 'default', id: 'sec2', ended_at: new Date().toISOString(), members, created_by_user_id: 'hygiene-person' },
 	] as never);
-	emulator.graph.seedCalls([{ id: '00000000-0000-4000-8000-00000000aaaa', state: 'established' }] as never);
+	emulator.graph.seedCalls([
+		{ id: '00000000-0000-4000-8000-00000000aaaa', state: 'established', targets: [{ id: 'g-1', displayName: PERSONAL.graphTarget }] },
+	] as never);
+	const contact = { contact_name: PERSONAL.contactName, contact_number: PERSONAL.contactNumber };
 	emulator.husky.seedCalls([
-		{ call_id: 'call_s1', status: 'completed' },
-		{ call_id: 'call_s2', status: 'completed' },
-		{ call_id: 'call_s3', status: 'queued' },
+		{ call_id: 'call_s1', status: 'completed', ...contact },
+		{ call_id: 'call_s2', status: 'completed', ...contact },
+		{ call_id: 'call_s3', status: 'queued', ...contact },
+		{ call_id: 'call_s4', status: 'completed', ...contact },
 	] as never);
 
 	const onError = { onError: 'continueRegularOutput' as const };
 	const runs = [
 		await runNode(store, 'streamVideo', { resource: 'call', operation: 'delete', callType: 'default', callId: '={{ $json.id }}', deleteMode: 'hard' }, [{ id: 'sec1' }, { id: 'missing' }, { id: 'bad/id' }], onError),
 		await runNode(store, 'streamVideo', { resource: 'call', operation: 'get', callType: 'default', callId: 'missing' }, [{}], onError),
+		await runNode(store, 'streamVideo', { resource: 'call', operation: 'get', callType: 'default', callId: 'sec2' }, [{}], onError),
+		await runNode(store, 'streamVideo', { resource: 'call', operation: 'delete', callType: 'default', callId: 'sec2', options: { dryRun: true } }, [{}], onError),
+		await runNode(store, 'microsoftGraphCalls', { resource: 'call', operation: 'get', callId: '00000000-0000-4000-8000-00000000aaaa' }, [{}], onError),
+		await runNode(store, 'huskyVoice', { resource: 'call', operation: 'get', callId: 'call_s4' }, [{}], onError),
 		await runNode(store, 'streamVideo', { resource: 'task', operation: 'get', taskId: 'missing-task' }, [{}], onError),
 		await runNode(store, 'streamVideo', { resource: 'call', operation: 'getMany', returnAll: true }, [{}], onError),
 		await runNode(store, 'microsoftGraphCalls', { resource: 'call', operation: 'delete', callId: '={{ $json.id }}' }, [{ id: '00000000-0000-4000-8000-00000000aaaa' }, { id: '00000000-0000-4000-8000-00000000bbbb' }], onError),
@@ -95,6 +119,9 @@ test('no secret appears in any output, error or log line, for every operation', 
 		encodeURIComponent(SECRETS.graphSecret),
 	];
 	for (const secret of forbidden) expect(haystack).not.toContain(secret);
+	for (const personal of Object.values(PERSONAL)) expect(haystack).not.toContain(personal);
+	// The looked-up items are there, simplified: the test did read the person's calls.
+	expect(JSON.stringify(successes)).toContain('"memberCount":2');
 	// Graph access tokens are secrets too.
 	for (const token of (emulator.graph.issuedTokens as () => string[])()) expect(haystack).not.toContain(token);
 });
