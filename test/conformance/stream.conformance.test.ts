@@ -246,4 +246,28 @@ describe('the SDK decodes every answer the nodes read, with every field its mode
 			'mode (not one of ["available","disabled","auto-on"]: "sometimes")',
 		]);
 	});
+
+	test('/_control/reset re-seeds the sandbox calls, and starts empty with seed=false', async () => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const { createEmulatorServer } = require('../../dev/emulators/server');
+		const seeded = (await createEmulatorServer({ port: 0 })) as Emulator;
+		try {
+			const sdk = new StreamClient(sandbox.stream.apiKey, sandbox.stream.apiSecret, { basePath: seeded.streamBaseUrl });
+			const count = async () => (await sdk.video.queryCalls({ filter_conditions: {}, limit: 100 })).calls.length;
+			const reset = (query: string, body?: unknown) =>
+				realFetch(`${seeded.url}/_control/reset${query}`, { method: 'POST', body: body === undefined ? undefined : JSON.stringify(body) });
+			const sandboxCalls = await count();
+			expect(sandboxCalls).toBeGreaterThan(0);
+			await reset('');
+			expect(await count()).toBe(sandboxCalls);
+			await reset('?seed=false');
+			expect(await count()).toBe(0);
+			await reset('?seed=true');
+			expect(await count()).toBe(sandboxCalls);
+			await reset('', { seed: false });
+			expect(await count()).toBe(0);
+		} finally {
+			await seeded.close();
+		}
+	});
 });
