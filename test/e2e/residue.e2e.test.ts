@@ -147,6 +147,18 @@ beforeAll(async () => {
 	);
 });
 
+test('both CRM examples tell n8n to save none of their executions: successful, failed, manual, or progress', () => {
+	for (const file of ['erase-person.json', 'crm-erasure-chain.json']) {
+		const { settings } = JSON.parse(fs.readFileSync(path.join(__dirname, '../../examples', file), 'utf8')) as { settings: IDataObject };
+		expect(settings).toMatchObject({
+			saveDataSuccessExecution: 'none',
+			saveDataErrorExecution: 'none',
+			saveManualExecutions: false,
+			saveExecutionProgress: false,
+		});
+	}
+});
+
 test('each answer still carries the audit records: erased, then already gone, then the failed item reported', () => {
 	for (const { answers } of [shipped, baseline]) {
 		expect(answers.map((answer) => answer.summary)).toEqual([
