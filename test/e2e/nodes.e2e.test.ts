@@ -169,7 +169,7 @@ describe('Stream Video in real n8n', () => {
 			},
 			[{}],
 		);
-		expect(many.items.map((item) => item.id).sort()).toEqual(['left-open', 'old1', 'old2']);
+		expect(many.items.map((item) => item.callId).sort()).toEqual(['left-open', 'old1', 'old2']);
 	});
 });
 
