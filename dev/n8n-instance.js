@@ -340,6 +340,13 @@ async function startWorker(options = {}) {
 		userFolder,
 		logs: () => logs,
 		stop: () => stopProcessGroup(child),
+		/** Kills the worker and its task runner at once (SIGKILL to the process group), as a crash would; resolves when it is gone. */
+		kill() {
+			if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+			const gone = new Promise((resolve) => child.once('exit', resolve));
+			process.kill(-child.pid, 'SIGKILL');
+			return gone;
+		},
 	};
 }
 
