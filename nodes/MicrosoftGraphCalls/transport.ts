@@ -43,7 +43,7 @@ export function isGraphCallNotFound(status: number, body: unknown): boolean {
 }
 
 export const graphPaths = {
-	call: (apiVersion: string, callId: string) => `/${apiVersion}/communications/calls/${pathSegment(callId)}`,
+	call: (apiVersion: string, callId: string) => `/${pathSegment(apiVersion)}/communications/calls/${pathSegment(callId)}`,
 };
 
 /** Microsoft Graph's API for one execution. The token lives in the credential, fetched once and shared. */

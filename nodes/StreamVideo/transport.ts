@@ -26,7 +26,7 @@ export const streamProfile: ProviderProfile = {
 	hints: {
 		401: 'Check the API key and secret in the Stream Video credential (Stream dashboard → your app → Overview).',
 		403: 'Hard delete needs server-side authentication; check that the credential holds the app secret, and that the app is active.',
-		429: 'Stream rate limits each endpoint per minute; lower Concurrency or spread the run over time.',
+		429: 'Stream rate limits each endpoint per minute. The run waited as Stream asked until the retry budget ran out; run the failed items again later, or spread very large runs over time.',
 	},
 };
 

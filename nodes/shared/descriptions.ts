@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { RETRY_POLICY } from './retry';
+
 /** Options every delete offers, whatever the provider. */
 export const ignoreNotFoundOption: INodeProperties = {
 	displayName: 'Ignore Not Found',
@@ -56,8 +58,7 @@ export const maxAttemptsOption: INodeProperties = {
 	type: 'number',
 	typeOptions: { minValue: 1, maxValue: 20 },
 	default: 6,
-	description:
-		'How many times one request is tried when the provider is unavailable or unreachable, or answers 429 without saying when to retry. A 429 that says when (Retry-After, X-RateLimit-Reset) is waited out within the 5-minute retry budget. Other errors are never retried.',
+	description: `How many times one request is tried when the provider is unavailable or unreachable, or answers 429 without saying when to retry. A 429 that says when (Retry-After, X-RateLimit-Reset) is waited out within the ${RETRY_POLICY.retryBudgetMs / 60_000}-minute retry budget. Other errors are never retried.`,
 };
 
 /** Options shared by operations that send one request per item. */

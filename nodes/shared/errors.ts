@@ -3,7 +3,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { RETRYABLE_STATUSES } from './outcome';
+import { RETRY_POLICY } from './retry';
 import type { ItemErrorContext, ProviderProfile } from './types';
 import { itemErrorContext } from './types';
 
@@ -93,5 +93,5 @@ export function isTransientFailure(error: unknown): boolean {
 	const context = itemErrorContext(error);
 	if (!('httpStatus' in context)) return false;
 	const status = context.httpStatus;
-	return status === null || RETRYABLE_STATUSES.has(Number(status));
+	return status === null || RETRY_POLICY.retryableStatuses.has(Number(status));
 }

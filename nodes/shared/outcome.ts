@@ -1,9 +1,6 @@
 // What one attempt came to: an HTTP answer (whatever its status), a network fault, or a failure before
 // anything was sent (a credential that cannot authenticate). The transport decides from this what to do.
 
-/** Statuses worth trying again: the provider may answer differently later. */
-export const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
-
 /** Error codes of faults on the way (nothing, or nothing readable, came back). */
 const NETWORK_ERROR_CODES = new Set([
 	'ECONNRESET',

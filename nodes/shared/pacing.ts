@@ -127,7 +127,6 @@ export class RequestPacer {
 
 	constructor(private readonly policy: PacingPolicy) {}
 
-	/** Waits until a request may be sent. Returns without a slot if the execution is stopped meanwhile. */
 	/**
 	 * Waits until a request may be sent. Returns a ticket to hand to `observe` and `release` with that request's
 	 * answer (0 if it has none), or returns without a slot if the execution is stopped meanwhile.

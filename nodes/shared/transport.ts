@@ -6,21 +6,19 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { cancelSignalOf, sleepUnlessCancelled } from './cancellation';
 import { DEFAULT_CONCURRENCY } from './descriptions';
 import { failureOf, providerError, ProviderRequestFailure } from './errors';
-import { classifyAnswer, classifyThrown, RETRYABLE_STATUSES, type RawOutcome } from './outcome';
+import { classifyAnswer, classifyThrown, type RawOutcome } from './outcome';
 import { RequestPacer } from './pacing';
+import { decideRetry, RETRY_POLICY } from './retry';
 import type { ApiRequest, ApiResponse, ItemErrorContext, PacingPolicy, ProviderProfile, RequestContext, TransportOptions } from './types';
 
 export { isTransientFailure, ProviderRequestFailure } from './errors';
 
 export const DEFAULT_TRANSPORT_OPTIONS: TransportOptions = {
 	concurrency: DEFAULT_CONCURRENCY,
-	timeoutMs: 30_000,
-	maxAttempts: 6,
-	retryBudgetMs: 5 * 60_000,
+	timeoutMs: RETRY_POLICY.timeoutMs,
+	maxAttempts: RETRY_POLICY.maxAttempts,
+	retryBudgetMs: RETRY_POLICY.retryBudgetMs,
 };
-
-const BACKOFF_BASE_MS = 500;
-const BACKOFF_CAP_MS = 30_000;
 
 /**
  * The one transport for all providers. It sends through n8n's authenticated HTTP helper (so the
@@ -119,14 +117,11 @@ export class ProviderClient {
 			const asked = outcome.status === 429 ? this.pacer.waitAfterTooManyRequests(key, outcome.headers) : undefined;
 			if (asked === undefined) faults++;
 			else rateLimited++;
-			const wait = this.retryWait(outcome, faults, asked, rateLimited);
 			firstFailureAt ??= Date.now();
-			const spent = Date.now() - firstFailureAt;
-			if (wait === undefined || faults >= this.options.maxAttempts || spent + wait > this.options.retryBudgetMs) {
-				throw this.toNodeError(failure, itemIndex, request);
-			}
+			const decision = decideRetry(outcome, { faults, rateLimited, spentMs: Date.now() - firstFailureAt }, asked, this.options);
+			if (!decision.retry) throw this.toNodeError(failure, itemIndex, request);
 			mayHaveActed = mayHaveActed || outcome.mayHaveActed;
-			await sleepUnlessCancelled(wait, this.cancelSignal);
+			await sleepUnlessCancelled(decision.waitMs, this.cancelSignal);
 		}
 	}
 
@@ -154,20 +149,6 @@ export class ProviderClient {
 	/** A failure record for a response the caller inspected (for example an accepted 404). */
 	failureFrom(response: ApiResponse): ProviderRequestFailure {
 		return failureOf(this.profile, response, response.attempts, response.requestId);
-	}
-
-	/**
-	 * How long to wait before the next attempt, or undefined when the failure is not transient. A 429 waits
-	 * what the provider asked (`asked`), at least a floor that grows to one second if it keeps asking for
-	 * less; other faults back off exponentially by their count.
-	 */
-	private retryWait(outcome: RawOutcome, faults: number, asked: number | undefined, rateLimited: number): number | undefined {
-		if (outcome.networkError === undefined && !RETRYABLE_STATUSES.has(outcome.status as number)) {
-			return undefined;
-		}
-		if (asked !== undefined) return Math.max(asked, Math.min(1000, 100 * 2 ** (rateLimited - 1))) + Math.random() * 250;
-		const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (faults - 1));
-		return ceiling / 2 + Math.random() * (ceiling / 2);
 	}
 
 	/**
