@@ -7,12 +7,10 @@ import { sleepUnlessCancelled } from '../shared/cancellation';
 import { notFoundOrError, unverifiable, verifyGone, type LookUpResult } from '../shared/erasure';
 import { forEachConcurrently, type BatchSession } from '../shared/runner';
 import { transportOptionsFrom } from '../shared/session';
-import { toIsoTime } from '../shared/time';
 import type { ApiResponse } from '../shared/types';
-import { isStreamNotFound, openStreamApi, streamPaths } from './transport';
+import { describeTask, isStreamNotFound, openStreamApi, streamPaths, TERMINAL_TASK_STATUSES } from './transport';
 
 const TASK_POLL_INTERVAL_MS = 1000;
-const TERMINAL_TASK_STATUSES = new Set(['completed', 'failed']);
 
 /** What a Stream audit record says about the item, besides the call ID. */
 export type StreamIdentity = {
@@ -29,21 +27,6 @@ interface WatchedTask {
 	itemIndex: number;
 	/** Look the call up again once the task completed. */
 	verify: boolean;
-}
-
-/** A Stream task as items report it: status, and ISO times whatever format Stream used. */
-export function describeTask(task: IDataObject): IDataObject {
-	const status = typeof task.status === 'string' ? task.status : 'unknown';
-	const described: IDataObject = {
-		taskId: task.task_id,
-		status,
-		createdAt: toIsoTime(task.created_at),
-		updatedAt: toIsoTime(task.updated_at),
-	};
-	if (TERMINAL_TASK_STATUSES.has(status)) described.finishedAt = toIsoTime(task.updated_at);
-	if (task.error) described.error = task.error;
-	if (task.result) described.result = task.result;
-	return described;
 }
 
 /** Everything one Stream node execution shares across its items. */

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, IPollFunctions } from 'n8n-workflo
 import { DEFAULT_TRANSPORT_OPTIONS, ProviderClient } from '../shared/transport';
 import { ProviderApi } from '../shared/api';
 import type { ProviderProfile, TransportOptions } from '../shared/types';
+import { toIsoTime } from '../shared/time';
 import { pathSegment, requireBaseUrl } from '../shared/validation';
 import { minimalStreamAnswer } from './minimal';
 
@@ -64,4 +65,22 @@ export async function openStreamApi(
 	const credentials = await ctx.getCredentials(STREAM_CREDENTIAL);
 	const baseUrl = requireBaseUrl(ctx.getNode(), credentials.baseUrl, 'Stream Video base URL', 0);
 	return new ProviderApi(new ProviderClient(ctx, streamProfile, STREAM_PACING, options), baseUrl);
+}
+
+/** A hard-delete task is finished once it completed or failed (Stream docs, misc/async). */
+export const TERMINAL_TASK_STATUSES = new Set(['completed', 'failed']);
+
+/** A Stream task as items report it: status, and ISO times whatever format Stream used. */
+export function describeTask(task: IDataObject): IDataObject {
+	const status = typeof task.status === 'string' ? task.status : 'unknown';
+	const described: IDataObject = {
+		taskId: task.task_id,
+		status,
+		createdAt: toIsoTime(task.created_at),
+		updatedAt: toIsoTime(task.updated_at),
+	};
+	if (TERMINAL_TASK_STATUSES.has(status)) described.finishedAt = toIsoTime(task.updated_at);
+	if (task.error) described.error = task.error;
+	if (task.result) described.result = task.result;
+	return described;
 }

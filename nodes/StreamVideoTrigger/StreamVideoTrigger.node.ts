@@ -1,9 +1,8 @@
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { describeTask } from '../StreamVideo/session';
 import type { ProviderApi } from '../shared/api';
-import { isStreamNotFound, openStreamApi, streamPaths } from '../StreamVideo/transport';
+import { describeTask, isStreamNotFound, openStreamApi, streamPaths } from '../StreamVideo/transport';
 import { taskIdRule } from '../StreamVideo/descriptions';
 import { forEachConcurrently } from '../shared/runner';
 import { isTransientFailure } from '../shared/transport';

@@ -4,8 +4,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { optionsCollection, transportOptions } from '../../../shared/descriptions';
 import { requireId } from '../../../shared/validation';
 import { taskIdRule } from '../../descriptions';
-import { describeTask, type StreamSession } from '../../session';
-import { streamPaths } from '../../transport';
+import type { StreamSession } from '../../session';
+import { describeTask, streamPaths } from '../../transport';
 
 const properties: INodeProperties[] = [
 	{
