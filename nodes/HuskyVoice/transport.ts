@@ -1,5 +1,6 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { parseErrorEnvelope } from '../shared/errors';
 import { ProviderClient } from '../shared/transport';
 import { ProviderApi } from '../shared/api';
 import type { ProviderProfile, TransportOptions } from '../shared/types';
@@ -16,13 +17,7 @@ function huskyProfile(credentialType: string): ProviderProfile {
 		provider: 'huskyVoice',
 		displayName: 'HuskyVoice',
 		credentialType,
-		parseError(status, body) {
-			const error = ((body ?? {}) as IDataObject).error as IDataObject | undefined;
-			if (error && typeof error === 'object') {
-				return { code: error.code !== undefined ? String(error.code) : undefined, message: String(error.message ?? `HTTP ${status}`) };
-			}
-			return { message: `HTTP ${status}` };
-		},
+		parseError: parseErrorEnvelope,
 		requestIdFrom(headers) {
 			return headers['x-request-id'];
 		},

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { parseErrorEnvelope } from '../shared/errors';
 import { ProviderClient } from '../shared/transport';
 import { ProviderApi } from '../shared/api';
 import type { ProviderProfile, TransportOptions } from '../shared/types';
@@ -15,13 +16,7 @@ export const graphProfile: ProviderProfile = {
 	provider: 'microsoftGraph',
 	displayName: 'Microsoft Graph',
 	credentialType: GRAPH_CREDENTIAL,
-	parseError(status, body) {
-		const error = ((body ?? {}) as IDataObject).error as IDataObject | undefined;
-		if (error && typeof error === 'object') {
-			return { code: error.code !== undefined ? String(error.code) : undefined, message: String(error.message ?? `HTTP ${status}`) };
-		}
-		return { message: `HTTP ${status}` };
-	},
+	parseError: parseErrorEnvelope,
 	requestIdFrom(headers, body) {
 		const inner = (((body ?? {}) as IDataObject).error as IDataObject | undefined)?.innerError as IDataObject | undefined;
 		return headers['request-id'] ?? (inner?.['request-id'] as string | undefined);

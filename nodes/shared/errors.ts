@@ -1,10 +1,10 @@
 // Error mapping: what failed (a provider's answer, a network fault) becomes the item's error, with the
 // provider's code, a hint, the request ID for support, and a typed context the runner shows as details.
-import type { INode, JsonObject } from 'n8n-workflow';
+import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { RETRY_POLICY } from './retry';
-import type { ItemErrorContext, ProviderProfile } from './types';
+import type { ItemErrorContext, ProviderErrorDetails, ProviderProfile } from './types';
 import { itemErrorContext } from './types';
 
 /** A failed request: the provider's answer, or the network fault, after retries. */
@@ -16,6 +16,18 @@ export class ProviderRequestFailure {
 		readonly requestId: string | undefined,
 		readonly attempts: number,
 	) {}
+}
+
+/**
+ * The error envelope Microsoft Graph and HuskyVoice share: `{"error": {"code", "message", ...}}` (Graph:
+ * learn.microsoft.com/graph/errors; HuskyVoice: docs.huskyvoice.ai, Errors).
+ */
+export function parseErrorEnvelope(status: number, body: unknown): ProviderErrorDetails {
+	const error = ((body ?? {}) as IDataObject).error as IDataObject | undefined;
+	if (error && typeof error === 'object') {
+		return { code: error.code !== undefined ? String(error.code) : undefined, message: String(error.message ?? `HTTP ${status}`) };
+	}
+	return { message: `HTTP ${status}` };
 }
 
 /** What a failed attempt looked like, as far as the error is concerned. */
