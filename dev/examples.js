@@ -6,14 +6,17 @@ const path = require('node:path');
 const REPO = path.resolve(__dirname, '..');
 
 /**
- * The data table the bulk-cleanup example keeps its audit lines in, one row per call, written page by page (see the
- * README, "If a worker dies"). In n8n: Overview → Data tables → Create, with these columns.
+ * The data table the bulk-cleanup example keeps its audit lines in, written page by page: a "requested" line per call
+ * before the page is deleted, then its outcome (see the README, "If a worker dies"). In n8n: Overview → Data tables →
+ * Create, with these columns.
  */
 const AUDIT_TABLE = {
 	name: 'call_erasure_audit',
 	columns: [
 		{ name: 'executionId', type: 'string' },
 		{ name: 'at', type: 'string' },
+		{ name: 'callType', type: 'string' },
+		{ name: 'callId', type: 'string' },
 		{ name: 'cid', type: 'string' },
 		{ name: 'outcome', type: 'string' },
 		{ name: 'deleted', type: 'boolean' },

@@ -109,22 +109,35 @@ const exampleNode = (name: string) => {
 };
 
 /**
- * The example's pages, delete, audit lines and data table, started by a webhook with a list of call IDs instead of
- * the schedule and Get Many; a soft delete, and Re-run of an Interrupted Run read from the request.
+ * The example's pages, "requested" lines, delete, audit lines and data table, started by a webhook with a list of call
+ * IDs instead of the schedule and Get Many; a soft delete (named Delete here), and Re-run of an Interrupted Run read
+ * from the request. Without pages (the cost test): one delete of every item, then every audit line at the end.
  */
 async function createListWorkflow(webhookPath: string, { paged = true, settings = example.settings } = {}): Promise<string> {
-	const pages = exampleNode('Pages of 50');
-	const remove = exampleNode('Hard delete');
-	remove.name = 'Delete';
+	const chain = ['Pages of 50', 'Requested lines', 'Keep requested lines', 'Hard delete', 'Audit log', 'Keep audit lines'];
+	const used = paged ? chain : ['Hard delete', 'Audit log', 'Keep audit lines'];
+	const rename = (name: string) => (name === 'Hard delete' ? 'Delete' : name);
+	const nodes = used.map((name) => ({ ...exampleNode(name), name: rename(name) }));
+	const remove = nodes.find((node) => node.name === 'Delete') as IDataObject & { parameters: IDataObject };
+	expect(remove.type).toBe(`${PACKAGE}.streamVideo`);
 	remove.parameters.deleteMode = 'soft';
 	remove.parameters.options = {
 		...(remove.parameters.options as IDataObject),
 		rerunOfInterruptedRun: "={{ $('Erasure list').first().json.body.rerun === true }}",
 	};
 	remove.credentials = { streamVideoApi: { id: bench.credentials.stream.id, name: bench.credentials.stream.name } };
-	expect(remove.type).toBe(`${PACKAGE}.streamVideo`);
-	const lines = exampleNode('Audit log');
-	const keep = exampleNode('Keep audit lines');
+	// The example's own connections between the nodes used, and the list in front of the first.
+	const connections: IDataObject = {
+		'Erasure list': { main: [[{ node: 'One item per call', type: 'main', index: 0 }]] },
+		'One item per call': { main: [[{ node: rename(used[0]), type: 'main', index: 0 }]] },
+	};
+	const exampleConnections = example.connections as Record<string, { main: Array<Array<{ node: string; type: string; index: number }>> }>;
+	for (const name of used) {
+		const outputs = exampleConnections[name]?.main.map((targets) =>
+			targets.filter((target) => used.includes(target.node)).map((target) => ({ ...target, node: rename(target.node) })),
+		);
+		if (outputs?.some((targets) => targets.length > 0)) connections[rename(name)] = { main: outputs };
+	}
 	const workflow = {
 		name: `Crash ${webhookPath}`,
 		nodes: [
@@ -145,23 +158,11 @@ async function createListWorkflow(webhookPath: string, { paged = true, settings 
 				position: [220, 0],
 				parameters: { jsCode: "return $json.body.callIds.map((callId) => ({ json: { callType: 'default', callId } }));" },
 			},
-			pages,
-			remove,
-			lines,
-			keep,
+			...nodes,
 		],
-		connections: {
-			'Erasure list': { main: [[{ node: 'One item per call', type: 'main', index: 0 }]] },
-			'One item per call': { main: [[{ node: paged ? pages.name : 'Delete', type: 'main', index: 0 }]] },
-			...(paged ? { [pages.name as string]: { main: [[], [{ node: 'Delete', type: 'main', index: 0 }]] } } : {}),
-			Delete: { main: [[{ node: lines.name, type: 'main', index: 0 }]] },
-			[lines.name as string]: { main: [[{ node: keep.name, type: 'main', index: 0 }]] },
-			// Without pages: one delete of every item, then every audit line at the end.
-			...(paged ? { [keep.name as string]: { main: [[{ node: pages.name, type: 'main', index: 0 }]] } } : {}),
-		},
+		connections,
 		settings,
 	};
-	if (!paged) workflow.nodes = workflow.nodes.filter((node) => node !== pages);
 	useAuditTable(workflow, audit.dataTableId);
 	const id = await bench.n8n.createWorkflow(workflow);
 	await bench.n8n.activate(id);
@@ -323,6 +324,13 @@ test('a worker killed mid-bulk: every call ends deleted, and every erasure has i
 		expect(erasedByKilledRun).toBe(deletesBeforeKill);
 		expect(lostPage.length).toBeLessThanOrEqual(PAGE);
 	}
+	// The page the killed run was in is on record as "requested" by it, before any of those calls was deleted.
+	const requestedByKilledRun = new Set(
+		rowsOf(killedId)
+			.filter((row) => row.outcome === 'requested')
+			.map((row) => String(row.cid)),
+	);
+	expect(lostPage.filter((cid) => !requestedByKilledRun.has(cid))).toEqual([]);
 	// The re-run's not-found items all carry the note (the killed run's recorded ones included).
 	expect(rowsOf(rerunId).filter((row) => row.outcome === 'not_found' && row.note !== INTERRUPTED_RUN_NOTE)).toEqual([]);
 
@@ -334,7 +342,7 @@ test('a worker killed mid-bulk: every call ends deleted, and every erasure has i
 			`  n8n's saved execution data (saveExecutionProgress ${SAVE_PROGRESS ? 'on' : 'off'}): ${progressAfterKill} delete records right after the kill, ${progressAfterMark} once n8n ended the execution`,
 			`  new worker ready after ${seconds(workerReadyMs)} s; n8n marked the execution "${marked.status}" ${seconds(markedMs)} s after the kill; re-delivered to the new worker: ${redelivered ? 'yes' : 'no'}; deletes by then: ${deletesWhenMarked}`,
 			`  re-run: ${seconds(rerunMs)} s; recovery (kill → all ${CALLS} deleted and recorded): ${seconds(recoveredMs)} s`,
-			`  evidence of the killed run's ${erasedByKilledRun} erasures: ${killedDeleted.size} audit lines of its own + ${lostPage.length} re-run lines "${INTERRUPTED_RUN_NOTE}" = ${killedDeleted.size + lostPage.length}`,
+			`  evidence of the killed run's ${erasedByKilledRun} erasures: ${killedDeleted.size} audit lines of its own + ${lostPage.length} re-run lines "${INTERRUPTED_RUN_NOTE}" = ${killedDeleted.size + lostPage.length}; the ${lostPage.length} also have a "requested" line of the killed run`,
 			`  re-run deleted ${rerunDeleted.size}; ${rows.length} audit lines in all`,
 			'',
 		].join('\n'),
@@ -348,9 +356,9 @@ test('what the page shape costs: one delete of every item against pages of 50, w
 	bench.emulator.configure({ latencyMs: { stream: 20 } } as never);
 	const shapes = [
 		{ name: 'one delete, audit lines at the end', paged: false, settings: { executionOrder: 'v1' } },
-		{ name: 'pages of 50, audit lines per page', paged: true, settings: { executionOrder: 'v1' } },
+		{ name: 'pages of 50, requested and audit lines per page', paged: true, settings: { executionOrder: 'v1' } },
 		{
-			name: 'pages of 50, audit lines per page, saveExecutionProgress',
+			name: 'pages of 50, requested and audit lines per page, saveExecutionProgress',
 			paged: true,
 			settings: { executionOrder: 'v1', saveExecutionProgress: true },
 		},
