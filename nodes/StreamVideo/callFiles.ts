@@ -6,6 +6,7 @@ import {
 	dryRunOption,
 	ignoreNotFoundOption,
 	optionsCollection,
+	rerunOption,
 	simplifyField,
 	transportOptions,
 	verifyOption,
@@ -151,6 +152,7 @@ export function deleteFileOperation(files: CallFileResource) {
 		optionsCollection([
 			dryRunOption,
 			ignoreNotFoundOption,
+			rerunOption,
 			{
 				...verifyOption,
 				description: `Whether to list the call's ${files.kind} again after the delete and record "verified" only when the file is gone`,

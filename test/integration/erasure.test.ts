@@ -451,3 +451,29 @@ describe('Stream Video Trigger keeps going', () => {
 		).rejects.toThrow(/signature is not valid/);
 	});
 });
+
+test('a recording delete in a re-run of an interrupted run says a missing file was possibly erased by that run', async () => {
+	stream().seedCalls([{ id: 'rec-call', recordings: [{ filename: 'kept.mp4', session_id: 's-1' }] }]);
+	const run = await runNode(
+		bench.store,
+		'streamVideo',
+		{
+			resource: 'recording',
+			operation: 'delete',
+			callType: 'default',
+			callId: 'rec-call',
+			sessionId: 's-1',
+			filename: '={{ $json.filename }}',
+			options: { ignoreNotFound: true, rerunOfInterruptedRun: true },
+		},
+		[{ filename: 'kept.mp4' }, { filename: 'gone.mp4' }],
+	);
+	expect(run.out[0]).toMatchObject({ outcome: 'deleted', filename: 'kept.mp4' });
+	expect(run.out[0].note).toBeUndefined();
+	expect(run.out[1]).toMatchObject({
+		outcome: 'not_found',
+		filename: 'gone.mp4',
+		rerunOfInterruptedRun: true,
+		note: expect.stringMatching(/interrupted earlier run/),
+	});
+});
