@@ -6,6 +6,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { bootRealN8n, runThroughWebhook, type RealN8n } from '../../dev/real-n8n';
 import { daysAgo, sandbox } from '../../dev/emulators/client';
+import { settledExecutions } from '../../dev/executions';
 
 jest.setTimeout(300_000);
 
@@ -313,7 +314,8 @@ describe('HuskyVoice in real n8n', () => {
 			},
 		);
 
-		const [execution] = await bench.n8n.executions(run.workflowId);
+		// The list can show an execution n8n has not finished yet: wait until it has (dev/executions.ts).
+		const [execution] = await settledExecutions(bench.n8n, run.workflowId);
 		expect(execution.status).toBe('canceled');
 		await new Promise((resolve) => setTimeout(resolve, 1500));
 		expect(deletes()).toBe(5);
