@@ -8,7 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { bootRealN8n, PACKAGE, runThroughWebhook, type RealN8n } from '../../dev/real-n8n';
 import { daysAgo } from '../../dev/emulators/client';
 import { executionIdsOnMain, finishedExecution, nodeItems, until } from '../../dev/executions';
-import { startPostgres, startRedis, type Service } from './services';
+import { startPostgres, startRedis, type Service, queueEnvFor } from './services';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startWorker, packPackage } = require('../../dev/n8n-instance');
 
@@ -29,17 +29,7 @@ const MARKER = 'queue-task-marker';
 beforeAll(async () => {
 	postgres = await startPostgres('n8n');
 	redis = await startRedis();
-	const queueEnv = {
-		EXECUTIONS_MODE: 'queue',
-		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-		QUEUE_BULL_REDIS_PORT: String(redis.port),
-		DB_TYPE: 'postgresdb',
-		DB_POSTGRESDB_HOST: '127.0.0.1',
-		DB_POSTGRESDB_PORT: String(postgres.port),
-		DB_POSTGRESDB_DATABASE: 'n8n',
-		DB_POSTGRESDB_USER: 'postgres',
-		DB_POSTGRESDB_PASSWORD: '',
-	};
+	const queueEnv = queueEnvFor(postgres, redis);
 	// Main first: it creates the schema the worker then shares.
 	bench = await bootRealN8n(queueEnv);
 	worker = await startWorker({ tarball: packPackage(), env: queueEnv });

@@ -102,3 +102,18 @@ export async function startRedis(): Promise<Service> {
 	}
 	return { port, stop: stopper(child, () => undefined) };
 }
+
+/** What n8n main and every worker need for queue mode on these services: Bull on Redis, the database on PostgreSQL. */
+export function queueEnvFor(postgres: Service, redis: Service, database = 'n8n'): Record<string, string> {
+	return {
+		EXECUTIONS_MODE: 'queue',
+		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+		QUEUE_BULL_REDIS_PORT: String(redis.port),
+		DB_TYPE: 'postgresdb',
+		DB_POSTGRESDB_HOST: '127.0.0.1',
+		DB_POSTGRESDB_PORT: String(postgres.port),
+		DB_POSTGRESDB_DATABASE: database,
+		DB_POSTGRESDB_USER: 'postgres',
+		DB_POSTGRESDB_PASSWORD: '',
+	};
+}

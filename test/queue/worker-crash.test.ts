@@ -19,7 +19,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { bootRealN8n, callWebhook, PACKAGE, type RealN8n } from '../../dev/real-n8n';
 import { daysAgo } from '../../dev/emulators/client';
 import { INTERRUPTED_RUN_NOTE } from '../../nodes/shared/audit';
-import { startPostgres, startRedis, type Service } from './services';
+import { startPostgres, startRedis, type Service, queueEnvFor } from './services';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startWorker, packPackage } = require('../../dev/n8n-instance');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -73,17 +73,7 @@ async function until<T>(
 beforeAll(async () => {
 	postgres = await startPostgres('n8n');
 	redis = await startRedis();
-	queueEnv = {
-		EXECUTIONS_MODE: 'queue',
-		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-		QUEUE_BULL_REDIS_PORT: String(redis.port),
-		DB_TYPE: 'postgresdb',
-		DB_POSTGRESDB_HOST: '127.0.0.1',
-		DB_POSTGRESDB_PORT: String(postgres.port),
-		DB_POSTGRESDB_DATABASE: 'n8n',
-		DB_POSTGRESDB_USER: 'postgres',
-		DB_POSTGRESDB_PASSWORD: '',
-	};
+	queueEnv = queueEnvFor(postgres, redis);
 	bench = await bootRealN8n(queueEnv);
 	tarball = packPackage();
 	workers.push(await startWorker({ tarball, env: queueEnv }));
