@@ -1,13 +1,13 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { ProviderApi } from '../shared/api';
+import type { ProviderClient } from '../shared/transport';
 import { transportOptionsFrom } from '../shared/session';
 import { HUSKY_API_CREDENTIAL, HUSKY_DEFAULT_RATE_LIMIT, HUSKY_WEBHOOK_CREDENTIAL, openHuskyApi } from './transport';
 
 /** Everything one HuskyVoice node execution shares across its items. */
 export class HuskySession {
 	constructor(
-		readonly api: ProviderApi,
+		readonly client: ProviderClient,
 		/** The inbound webhook credential: it can only delete, never look calls up. */
 		readonly viaWebhook: boolean,
 	) {}

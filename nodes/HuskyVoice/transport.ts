@@ -2,7 +2,6 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { parseErrorEnvelope } from '../shared/errors';
 import { ProviderClient } from '../shared/transport';
-import { ProviderApi } from '../shared/api';
 import type { ProviderProfile, TransportOptions } from '../shared/types';
 import { pathSegment, requireBaseUrl } from '../shared/validation';
 import { minimalHuskyAnswer } from './minimal';
@@ -50,10 +49,9 @@ export async function openHuskyApi(
 	credentialType: string,
 	ratePerMinute: number,
 	options: TransportOptions,
-): Promise<ProviderApi> {
+): Promise<ProviderClient> {
 	const credentials = await ctx.getCredentials(credentialType);
 	const baseUrl = requireBaseUrl(ctx.getNode(), credentials.baseUrl, 'HuskyVoice base URL', 0);
 	const limit = ratePerMinute > 0 ? ratePerMinute : HUSKY_DEFAULT_RATE_LIMIT;
-	const client = new ProviderClient(ctx, huskyProfile(credentialType), { kind: 'slidingWindow', limit, windowMs: 60_000 }, options);
-	return new ProviderApi(client, baseUrl);
+	return new ProviderClient(ctx, huskyProfile(credentialType), { kind: 'slidingWindow', limit, windowMs: 60_000 }, baseUrl, options);
 }

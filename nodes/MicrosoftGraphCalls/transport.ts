@@ -3,7 +3,6 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { parseErrorEnvelope } from '../shared/errors';
 import { ProviderClient } from '../shared/transport';
-import { ProviderApi } from '../shared/api';
 import type { ProviderProfile, TransportOptions } from '../shared/types';
 import { pathSegment, requireBaseUrl } from '../shared/validation';
 import { minimalGraphAnswer } from './minimal';
@@ -42,7 +41,7 @@ export const graphPaths = {
 };
 
 /** Microsoft Graph's API for one execution. The token lives in the credential, fetched once and shared. */
-export async function openGraphApi(ctx: IExecuteFunctions, options: TransportOptions): Promise<ProviderApi> {
+export async function openGraphApi(ctx: IExecuteFunctions, options: TransportOptions): Promise<ProviderClient> {
 	const credentials = await ctx.getCredentials(GRAPH_CREDENTIAL);
 	const node = ctx.getNode();
 	const problem = tenantIdProblem(String(credentials.tenantId ?? '').trim());
@@ -54,5 +53,5 @@ export async function openGraphApi(ctx: IExecuteFunctions, options: TransportOpt
 	const endpoints = graphEndpoints(credentials);
 	requireBaseUrl(node, endpoints.authorityUrl, 'Microsoft authority URL', 0);
 	const graphUrl = requireBaseUrl(node, endpoints.graphUrl, 'Microsoft Graph URL', 0);
-	return new ProviderApi(new ProviderClient(ctx, graphProfile, { kind: 'none' }, options), graphUrl);
+	return new ProviderClient(ctx, graphProfile, { kind: 'none' }, graphUrl, options);
 }

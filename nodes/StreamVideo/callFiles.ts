@@ -65,7 +65,7 @@ async function listFiles(
 	itemIndex: number,
 	accept: number[] = [],
 ) {
-	return await session.api.request(
+	return await session.client.request(
 		{
 			method: 'GET',
 			path: streamPaths.callFiles(files.kind, callType, callId),
@@ -193,7 +193,7 @@ export function deleteFileOperation(files: CallFileResource) {
 				});
 			}
 
-			const response = await session.api.request(
+			const response = await session.client.request(
 				{
 					method: 'DELETE',
 					path: streamPaths.callFile(files.kind, callType, callId, sessionId, filename),
@@ -206,7 +206,7 @@ export function deleteFileOperation(files: CallFileResource) {
 			if (response.status === 404) return session.notFound(response, callId, identity, options, itemIndex, lower);
 			// DeleteRecording / DeleteTranscription answer 200 with {duration} (Stream's OpenAPI spec).
 			if (response.status !== 200) {
-				throw unconfirmedDeletion(session.api.client, response, itemIndex, context, `HTTP ${response.status} instead of 200`);
+				throw unconfirmedDeletion(session.client, response, itemIndex, context, `HTTP ${response.status} instead of 200`);
 			}
 			const record = deletionAudit('streamVideo', callId, 'deleted', response, identity);
 			if (options.verify === true) {
@@ -215,7 +215,7 @@ export function deleteFileOperation(files: CallFileResource) {
 					if (listed.status === 404 && isStreamNotFound(listed.status, listed.body)) return { gone: true };
 					return entriesOf(listed, files).some(isThisFile) ? { gone: false, response: listed } : { gone: true };
 				};
-				Object.assign(record, await verifyGone(session.api.client, itemIndex, context, lookUp));
+				Object.assign(record, await verifyGone(session.client, itemIndex, context, lookUp));
 			}
 			return record;
 		},

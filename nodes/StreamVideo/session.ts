@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import type { ProviderApi } from '../shared/api';
+import type { ProviderClient } from '../shared/transport';
 import type { DeletionAudit } from '../shared/audit';
 import { sleepUnlessCancelled } from '../shared/cancellation';
 import { notFoundOrError, unverifiable, verifyGone, type LookUpResult } from '../shared/erasure';
@@ -37,7 +37,7 @@ export class StreamSession implements BatchSession {
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
-		readonly api: ProviderApi,
+		readonly client: ProviderClient,
 	) {}
 
 	static async create(ctx: IExecuteFunctions, concurrency: number): Promise<StreamSession> {
@@ -56,7 +56,7 @@ export class StreamSession implements BatchSession {
 		const { callType, sessionId, filename } = identity;
 		const context = { callId, callType, sessionId, filename };
 		return notFoundOrError(
-			this.api.client,
+			this.client,
 			response,
 			{ provider: 'streamVideo', callId, itemIndex, extra: identity, context },
 			{
@@ -70,14 +70,14 @@ export class StreamSession implements BatchSession {
 
 	/** GetCall after a delete: Stream answers 404, code 16 "Can't find call" once the call is gone. */
 	async lookUpCall(callType: string, callId: string, itemIndex: number): Promise<LookUpResult> {
-		const response = await this.api.request(
+		const response = await this.client.request(
 			{ method: 'GET', path: streamPaths.call(callType, callId), rateLimitKey: 'getCall', context: { callId, callType } },
 			itemIndex,
 			[404],
 		);
 		if (response.status === 404 && isStreamNotFound(response.status, response.body)) return { gone: true };
 		if (response.status === 404)
-			throw this.api.client.toNodeError(this.api.client.failureFrom(response), itemIndex, { context: { callId, callType } });
+			throw this.client.toNodeError(this.client.failureFrom(response), itemIndex, { context: { callId, callType } });
 		return { gone: false, response };
 	}
 
@@ -96,16 +96,16 @@ export class StreamSession implements BatchSession {
 		const failures = new Map<number, Error>();
 		let pending = this.watched;
 		while (pending.length > 0) {
-			await forEachConcurrently(pending, this.api.client.options.concurrency, async (task) => await this.poll(task));
+			await forEachConcurrently(pending, this.client.options.concurrency, async (task) => await this.poll(task));
 			pending = pending.filter(({ record }) => !TERMINAL_TASK_STATUSES.has(String(record.taskStatus)));
 			const left = this.waitDeadline - Date.now();
 			if (pending.length === 0 || left <= 0) break;
-			await sleepUnlessCancelled(Math.min(TASK_POLL_INTERVAL_MS, left), this.api.client.cancelSignal);
-			if (this.api.client.cancelSignal?.aborted) return failures;
+			await sleepUnlessCancelled(Math.min(TASK_POLL_INTERVAL_MS, left), this.client.cancelSignal);
+			if (this.client.cancelSignal?.aborted) return failures;
 		}
 		for (const { record } of pending) record.waitTimedOut = true;
 		const toVerify = this.watched.filter((task) => task.verify);
-		await forEachConcurrently(toVerify, this.api.client.options.concurrency, async (task) => {
+		await forEachConcurrently(toVerify, this.client.options.concurrency, async (task) => {
 			try {
 				Object.assign(task.record, await this.verifyAfterTask(task));
 			} catch (error) {
@@ -120,7 +120,7 @@ export class StreamSession implements BatchSession {
 		const callId = String(record.callId);
 		const callType = String(record.callType);
 		const context = { callId, callType, cid: String(record.cid), taskId: String(record.taskId) };
-		const client = this.api.client;
+		const client = this.client;
 		if (record.taskStatus === 'failed') {
 			const error = new NodeApiError(this.ctx.getNode(), { ...context, taskError: record.taskError ?? null } as JsonObject, {
 				message: 'Stream Video: the hard-delete task failed, so the erasure is not complete',
@@ -143,7 +143,7 @@ export class StreamSession implements BatchSession {
 	private async poll({ record, itemIndex }: WatchedTask): Promise<void> {
 		const taskId = String(record.taskId);
 		try {
-			const response = await this.api.request(
+			const response = await this.client.request(
 				{ method: 'GET', path: streamPaths.task(taskId), rateLimitKey: 'getTask', context: { taskId } },
 				itemIndex,
 			);

@@ -1,7 +1,6 @@
 import type { IDataObject, IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
 
 import { DEFAULT_TRANSPORT_OPTIONS, ProviderClient } from '../shared/transport';
-import { ProviderApi } from '../shared/api';
 import type { ProviderProfile, TransportOptions } from '../shared/types';
 import { toIsoTime } from '../shared/time';
 import { pathSegment, requireBaseUrl } from '../shared/validation';
@@ -61,10 +60,10 @@ export const streamPaths = {
 export async function openStreamApi(
 	ctx: IExecuteFunctions | IPollFunctions,
 	options: TransportOptions = DEFAULT_TRANSPORT_OPTIONS,
-): Promise<ProviderApi> {
+): Promise<ProviderClient> {
 	const credentials = await ctx.getCredentials(STREAM_CREDENTIAL);
 	const baseUrl = requireBaseUrl(ctx.getNode(), credentials.baseUrl, 'Stream Video base URL', 0);
-	return new ProviderApi(new ProviderClient(ctx, streamProfile, STREAM_PACING, options), baseUrl);
+	return new ProviderClient(ctx, streamProfile, STREAM_PACING, baseUrl, options);
 }
 
 /** A hard-delete task is finished once it completed or failed (Stream docs, misc/async). */

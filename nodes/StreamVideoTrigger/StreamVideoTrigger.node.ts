@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import type { ProviderApi } from '../shared/api';
+import type { ProviderClient } from '../shared/transport';
 import { describeTask, isStreamNotFound, openStreamApi, streamPaths } from '../StreamVideo/transport';
 import { taskIdRule } from '../StreamVideo/descriptions';
 import { forEachConcurrently } from '../shared/runner';
@@ -116,7 +116,7 @@ export class StreamVideoTrigger implements INodeType {
 			return null;
 		}
 
-		const api = await openStreamApi(this, {
+		const client = await openStreamApi(this, {
 			concurrency: Math.max(1, Math.min(50, Number(options.concurrency ?? 10))),
 			timeoutMs: 15_000,
 			maxAttempts: 1,
@@ -126,8 +126,8 @@ export class StreamVideoTrigger implements INodeType {
 		const results = new Map<string, PollResult>();
 		await forEachConcurrently(
 			toFetch,
-			api.client.options.concurrency,
-			async (taskId) => void results.set(taskId, await fetchTask(api, taskId)),
+			client.options.concurrency,
+			async (taskId) => void results.set(taskId, await fetchTask(client, taskId)),
 			() => Date.now() < deadline,
 		);
 
@@ -161,8 +161,8 @@ export class StreamVideoTrigger implements INodeType {
 	}
 }
 
-async function fetchTask(api: ProviderApi, taskId: string): Promise<PollResult> {
-	const outcome = await api
+async function fetchTask(client: ProviderClient, taskId: string): Promise<PollResult> {
+	const outcome = await client
 		.request({ method: 'GET', path: streamPaths.task(taskId), rateLimitKey: 'getTask', context: { taskId } }, 0, [404])
 		.then(
 			(response) => ({ response }),
@@ -181,7 +181,7 @@ async function fetchTask(api: ProviderApi, taskId: string): Promise<PollResult> 
 		if (!isStreamNotFound(response.status, response.body)) {
 			return {
 				kind: 'finished',
-				item: refusedTask(taskId, api.client.toNodeError(api.client.failureFrom(response), 0, { context: { taskId } })),
+				item: refusedTask(taskId, client.toNodeError(client.failureFrom(response), 0, { context: { taskId } })),
 			};
 		}
 		return {

@@ -45,6 +45,8 @@ export class ProviderClient {
 		private readonly ctx: RequestContext,
 		readonly profile: ProviderProfile,
 		pacing: PacingPolicy,
+		/** The provider's base URL from the credential; every request's path goes under it. */
+		private readonly baseUrl: string,
 		readonly options: TransportOptions = DEFAULT_TRANSPORT_OPTIONS,
 	) {
 		this.pacer = new RequestPacer(pacing);
@@ -185,7 +187,7 @@ export class ProviderClient {
 	private async send(request: ApiRequest, { refreshTokenOn401 = false } = {}): Promise<RawOutcome> {
 		const options: IHttpRequestOptions = {
 			method: request.method,
-			url: request.url,
+			url: `${this.baseUrl}${request.path}`,
 			qs: request.qs,
 			body: request.body,
 			headers: { Accept: 'application/json', ...request.headers },

@@ -9,7 +9,8 @@ export type HttpMethod = 'GET' | 'POST' | 'DELETE' | 'PUT' | 'PATCH';
 
 export interface ApiRequest {
 	method: HttpMethod;
-	url: string;
+	/** Under the client's base URL, IDs already through pathSegment. */
+	path: string;
 	qs?: IDataObject;
 	body?: IDataObject;
 	headers?: Record<string, string>;

@@ -116,10 +116,10 @@ function client({ tokenCredential = false, failToken = false, timeoutMs = 5000 }
 				realHelper.call(helperThis, type, options, {}, node, { credentialsHelper }, additional),
 		},
 	} as unknown as RequestContext;
-	return new ProviderClient(ctx, profile(tokenCredential), { kind: 'none' }, { concurrency: 10, timeoutMs, maxAttempts: 4, retryBudgetMs: 30_000 });
+	return new ProviderClient(ctx, profile(tokenCredential), { kind: 'none' }, baseUrl, { concurrency: 10, timeoutMs, maxAttempts: 4, retryBudgetMs: 30_000 });
 }
 
-const get = (route: string) => ({ method: 'GET' as const, url: `${baseUrl}${route}` });
+const get = (route: string) => ({ method: 'GET' as const, path: route });
 const failureOf = async (promise: Promise<unknown>) => {
 	const error = (await promise.then(
 		() => undefined,

@@ -26,7 +26,7 @@ export const description = updateDisplayOptions(
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, session: HuskySession): Promise<IDataObject> {
 	const callId = requireId(this.getNode(), this.getNodeParameter('callId', itemIndex), huskyCallIdRule, itemIndex);
-	const response = await session.api.request({ method: 'POST', path: huskyPaths.cancel(callId), context: { callId } }, itemIndex);
+	const response = await session.client.request({ method: 'POST', path: huskyPaths.cancel(callId), context: { callId } }, itemIndex);
 	return {
 		provider: 'huskyVoice',
 		callId,

@@ -68,7 +68,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 		// The look-up's own 404 already says the call is gone.
 		if (response.status === 404) {
 			return notFoundOrError(
-				session.api.client,
+				session.client,
 				response,
 				{ provider: 'huskyVoice', callId, itemIndex, extra: { via }, context },
 				{ matches: isHuskyNotFound(response.status, response.body), ignoreNotFound: options.ignoreNotFound === true, advice: GONE_ADVICE },
@@ -84,12 +84,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 	}
 
 	const response = session.viaWebhook
-		? await session.api.request(
+		? await session.client.request(
 				{ method: 'POST', path: huskyPaths.hook(), body: { action: 'call.delete', data: { call_id: callId } }, context },
 				itemIndex,
 				[404],
 			)
-		: await session.api.request({ method: 'DELETE', path: huskyPaths.call(callId), context }, itemIndex, [404]);
+		: await session.client.request({ method: 'DELETE', path: huskyPaths.call(callId), context }, itemIndex, [404]);
 	if (response.status === 404) {
 		const record = await notFound(session, response, callId, options, itemIndex, via);
 		if (options.verify === true) Object.assign(record, session.viaWebhook ? unverifiable(WEBHOOK_CANNOT_LOOK_UP) : verifiedNow());
@@ -106,7 +106,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 				: data.call_id !== callId
 					? `the answer is about call ${JSON.stringify(data.call_id ?? null)}`
 					: undefined;
-	if (unconfirmed) throw unconfirmedDeletion(session.api.client, response, itemIndex, context, unconfirmed);
+	if (unconfirmed) throw unconfirmedDeletion(session.client, response, itemIndex, context, unconfirmed);
 
 	const record = deletionAudit('huskyVoice', callId, 'deleted', response, { via });
 	if (options.verify === true) {
@@ -114,7 +114,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 			record,
 			session.viaWebhook
 				? unverifiable(WEBHOOK_CANNOT_LOOK_UP)
-				: await verifyGone(session.api.client, itemIndex, context, async () => {
+				: await verifyGone(session.client, itemIndex, context, async () => {
 						const lookedUp = await lookUp(session, callId, itemIndex);
 						return lookedUp.status === 404 ? { gone: true } : { gone: false, response: lookedUp };
 					}),
@@ -128,7 +128,7 @@ const WEBHOOK_CANNOT_LOOK_UP =
 
 /** GET /v1/calls/{id}: 404 once the record is gone (a delete removes it; a cancel keeps it). */
 async function lookUp(session: HuskySession, callId: string, itemIndex: number): Promise<ApiResponse> {
-	return await session.api.request({ method: 'GET', path: huskyPaths.call(callId), context: { callId } }, itemIndex, [404]);
+	return await session.client.request({ method: 'GET', path: huskyPaths.call(callId), context: { callId } }, itemIndex, [404]);
 }
 
 /**
@@ -144,7 +144,7 @@ async function notFound(
 	itemIndex: number,
 	via: string,
 ): Promise<IDataObject> {
-	const client = session.api.client;
+	const client = session.client;
 	const item = { provider: 'huskyVoice' as const, callId, itemIndex, context: { callId } };
 	const matches = isHuskyNotFound(response.status, response.body);
 	const ignoreNotFound = options.ignoreNotFound === true;

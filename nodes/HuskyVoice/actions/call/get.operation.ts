@@ -21,7 +21,7 @@ export const description = updateDisplayOptions(
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, session: HuskySession): Promise<IDataObject> {
 	const callId = requireId(this.getNode(), this.getNodeParameter('callId', itemIndex), huskyCallIdRule, itemIndex);
-	const response = await session.api.request({ method: 'GET', path: huskyPaths.call(callId), context: { callId } }, itemIndex);
+	const response = await session.client.request({ method: 'GET', path: huskyPaths.call(callId), context: { callId } }, itemIndex);
 	const call = (response.body.data ?? response.body) as IDataObject;
 	if (this.getNodeParameter('simplify', itemIndex, true) === true) return minimalCall(call);
 	return { ...call, deletable: call.status === 'completed' };

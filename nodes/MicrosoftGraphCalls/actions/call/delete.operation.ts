@@ -50,12 +50,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 	const context = { callId };
 	const dryRun = options.dryRun === true;
 
-	const response = await session.api.request({ method: dryRun ? 'GET' : 'DELETE', path, context }, itemIndex, [404]);
+	const response = await session.client.request({ method: dryRun ? 'GET' : 'DELETE', path, context }, itemIndex, [404]);
 	if (response.status === 404) {
 		// Graph's 404 8522/9997 is itself the look-up: no active call by this ID.
 		const verified = options.verify === true ? verifiedNow() : {};
 		return notFoundOrError(
-			session.api.client,
+			session.client,
 			response,
 			{ provider: 'microsoftGraph', callId, itemIndex, extra: { apiVersion, hungUp: false, ...verified }, context },
 			{
@@ -75,7 +75,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 	}
 	// DELETE /communications/calls/{id} answers 204 No Content (learn.microsoft.com/graph/api/call-delete).
 	if (response.status !== 204)
-		throw unconfirmedDeletion(session.api.client, response, itemIndex, context, `HTTP ${response.status} instead of 204`);
+		throw unconfirmedDeletion(session.client, response, itemIndex, context, `HTTP ${response.status} instead of 204`);
 	const record = deletionAudit('microsoftGraph', callId, 'deleted', response, {
 		apiVersion,
 		hungUp: true,
@@ -84,11 +84,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 	if (options.verify === true) {
 		Object.assign(
 			record,
-			await verifyGone(session.api.client, itemIndex, context, async () => {
-				const lookedUp = await session.api.request({ method: 'GET', path, context }, itemIndex, [404]);
+			await verifyGone(session.client, itemIndex, context, async () => {
+				const lookedUp = await session.client.request({ method: 'GET', path, context }, itemIndex, [404]);
 				// Gone: 404 "Call not found." (8522/9997), or the call reads as terminated (call resource states, Graph docs).
 				if (isGraphCallNotFound(lookedUp.status, lookedUp.body) || lookedUp.body.state === 'terminated') return { gone: true };
-				if (lookedUp.status === 404) throw session.api.client.toNodeError(session.api.client.failureFrom(lookedUp), itemIndex, { context });
+				if (lookedUp.status === 404) throw session.client.toNodeError(session.client.failureFrom(lookedUp), itemIndex, { context });
 				return { gone: false, response: lookedUp };
 			}),
 		);

@@ -21,7 +21,7 @@ export const description = updateDisplayOptions({ show: { resource: ['call'], op
 export async function execute(this: IExecuteFunctions, itemIndex: number, session: GraphSession): Promise<IDataObject> {
 	const callId = requireId(this.getNode(), this.getNodeParameter('callId', itemIndex), graphCallIdRule, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const response = await session.api.request(
+	const response = await session.client.request(
 		{ method: 'GET', path: graphPaths.call(String(options.apiVersion ?? 'v1.0'), callId), context: { callId } },
 		itemIndex,
 	);

@@ -86,7 +86,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 	const context = { callId, callType };
 
 	if (options.dryRun === true) {
-		const response = await session.api.request(
+		const response = await session.client.request(
 			{ method: 'GET', path: streamPaths.call(callType, callId), rateLimitKey: 'getCall', context },
 			itemIndex,
 			[404],
@@ -101,7 +101,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 		});
 	}
 
-	const response = await session.api.request(
+	const response = await session.client.request(
 		{
 			method: 'POST',
 			path: streamPaths.deleteCall(callType, callId),
@@ -132,7 +132,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 					: hard && (typeof taskId !== 'string' || taskId === '')
 						? 'no task_id for the hard delete'
 						: undefined;
-	if (unconfirmed) throw unconfirmedDeletion(session.api.client, response, itemIndex, { ...context, cid }, unconfirmed);
+	if (unconfirmed) throw unconfirmedDeletion(session.client, response, itemIndex, { ...context, cid }, unconfirmed);
 
 	const record = deletionAudit('streamVideo', callId, 'deleted', response, identity);
 	if (hard) {
@@ -145,12 +145,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 	} else if (options.verify === true) {
 		Object.assign(
 			record,
-			await verifyGone(
-				session.api.client,
-				itemIndex,
-				{ ...context, cid },
-				async () => await session.lookUpCall(callType, callId, itemIndex),
-			),
+			await verifyGone(session.client, itemIndex, { ...context, cid }, async () => await session.lookUpCall(callType, callId, itemIndex)),
 		);
 	}
 	return record;

@@ -25,7 +25,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 	const node = this.getNode();
 	const callType = requireId(node, this.getNodeParameter('callType', itemIndex), callTypeRule, itemIndex);
 	const callId = requireId(node, this.getNodeParameter('callId', itemIndex), callIdRule, itemIndex);
-	const response = await session.api.request(
+	const response = await session.client.request(
 		{ method: 'GET', path: streamPaths.call(callType, callId), rateLimitKey: 'getCall', context: { callId, callType } },
 		itemIndex,
 	);

@@ -191,7 +191,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 			limit: Math.min(MAX_PAGE_SIZE, limit - calls.length),
 		};
 		if (next) body.next = next;
-		const response = await session.api.request(
+		const response = await session.client.request(
 			{ method: 'POST', path: streamPaths.queryCalls(), body, rateLimitKey: 'queryCalls' },
 			itemIndex,
 		);

@@ -24,7 +24,7 @@ export const description = updateDisplayOptions({ show: { resource: ['task'], op
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, session: StreamSession): Promise<IDataObject> {
 	const taskId = requireId(this.getNode(), this.getNodeParameter('taskId', itemIndex), taskIdRule, itemIndex);
-	const response = await session.api.request(
+	const response = await session.client.request(
 		{ method: 'GET', path: streamPaths.task(taskId), rateLimitKey: 'getTask', context: { taskId } },
 		itemIndex,
 	);
