@@ -15,7 +15,7 @@ const { request } = require('undici');
 const { startN8n, startN8nCli, packPackage } = require('../dev/n8n-instance');
 const { createEmulatorServer, SANDBOX } = require('../dev/emulators/server');
 const { streamServerToken } = require('../dist/credentials/jwt');
-const { DEFAULT_CONCURRENCY } = require('../dist/nodes/shared/descriptions');
+const { DEFAULT_CONCURRENCY } = require('../dist/nodes/shared/runner');
 
 const REPO = path.resolve(__dirname, '..');
 const only = new Set(process.argv.slice(2).map((arg) => arg.toLowerCase()));

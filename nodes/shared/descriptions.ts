@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { RETRY_POLICY } from './retry';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './runner';
 
 /** Options every delete offers, whatever the provider. */
 export const ignoreNotFoundOption: INodeProperties = {
@@ -29,10 +30,6 @@ export const dryRunOption: INodeProperties = {
 	description:
 		'Whether to only look the call up and report what would be deleted, deleting nothing. Use it before a real delete to confirm the call; the item gets outcome "dry_run".',
 };
-
-/** Enough parallelism to keep up with n8n's HTTP Request node on a fast endpoint; pacing keeps it within rate limits. */
-export const DEFAULT_CONCURRENCY = 50;
-export const MAX_CONCURRENCY = 100;
 
 export const concurrencyOption: INodeProperties = {
 	displayName: 'Concurrency',

@@ -2,8 +2,11 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { noteInterruptedRuns } from './audit';
 import { cancelSignalOf } from './cancellation';
-import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './descriptions';
 import { ITEM_ERROR_DETAILS, itemErrorContext, type ProviderName } from './types';
+
+/** Enough parallelism to keep up with n8n's HTTP Request node on a fast endpoint; pacing keeps it within rate limits. */
+export const DEFAULT_CONCURRENCY = 50;
+export const MAX_CONCURRENCY = 100;
 
 /** One operation: its parameters and how it handles one item. */
 export interface OperationModule<Session> {

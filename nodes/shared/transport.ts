@@ -4,7 +4,7 @@ import type { IAdditionalCredentialOptions, IDataObject, IHttpRequestOptions } f
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { cancelSignalOf, sleepUnlessCancelled } from './cancellation';
-import { DEFAULT_CONCURRENCY } from './descriptions';
+import { DEFAULT_CONCURRENCY } from './runner';
 import { failureOf, providerError, ProviderRequestFailure } from './errors';
 import { classifyAnswer, classifyThrown, type RawOutcome } from './outcome';
 import { RequestPacer } from './pacing';
