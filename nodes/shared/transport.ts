@@ -7,7 +7,7 @@ import { cancelSignalOf, sleepUnlessCancelled } from './cancellation';
 import { DEFAULT_CONCURRENCY } from './runner';
 import { failureOf, providerError, ProviderRequestFailure } from './errors';
 import { classifyAnswer, classifyThrown, type RawOutcome } from './outcome';
-import { RequestPacer } from './pacing';
+import { createPacer, type Pacer } from './pacing';
 import { decideRetry, RETRY_POLICY } from './retry';
 import type { ApiRequest, ApiResponse, ItemErrorContext, PacingPolicy, ProviderProfile, RequestContext, TransportOptions } from './types';
 
@@ -26,7 +26,7 @@ export const DEFAULT_TRANSPORT_OPTIONS: TransportOptions = {
  * limits, retries what is transient, and maps failures to NodeApiError with the provider's code.
  */
 export class ProviderClient {
-	readonly pacer: RequestPacer;
+	private readonly pacer: Pacer;
 	/** A failure no retry or other item can fix (a token that cannot be fetched); later items fail fast. */
 	private setupFailure?: Error;
 	/** The token refresh in progress, shared by every item that met the expired token. */
@@ -49,7 +49,7 @@ export class ProviderClient {
 		private readonly baseUrl: string,
 		readonly options: TransportOptions = DEFAULT_TRANSPORT_OPTIONS,
 	) {
-		this.pacer = new RequestPacer(pacing);
+		this.pacer = createPacer(pacing);
 		this.cancelSignal = cancelSignalOf(ctx);
 	}
 
@@ -77,24 +77,29 @@ export class ProviderClient {
 		let firstFailureAt: number | undefined;
 		for (;;) {
 			attempt++;
-			// acquire returns at once, without a slot, once the execution is stopped.
+			// acquire gives no turn once the execution is stopped.
 			const ticket = await this.pacer.acquire(key, this.cancelSignal);
-			if (this.cancelSignal?.aborted) throw this.stopped(itemIndex);
+			if (ticket === undefined) throw this.stopped(itemIndex);
 			const sentAt = Date.now();
 			let outcome = await this.send(request);
 			// n8n aborts requests in flight when the execution is stopped: that is not a fault of the provider or the credential.
-			if (this.cancelSignal?.aborted) throw this.stopped(itemIndex);
+			if (this.cancelSignal?.aborted) {
+				this.pacer.settle(ticket);
+				throw this.stopped(itemIndex);
+			}
 			if (outcome.status === 401 && this.profile.refreshesTokenOn401 && !reauthenticated) {
 				reauthenticated = true;
 				outcome = await this.afterTokenRefresh(request, sentAt);
 			}
+			// A 429 with Retry-After or X-RateLimit-Reset asks for a wait: the pacer works it out once, for every worker.
+			const asked = this.pacer.settle(
+				ticket,
+				outcome.status === undefined ? undefined : { status: outcome.status, headers: outcome.headers },
+			);
 			if (outcome.setupError) {
-				this.pacer.release(key, ticket);
 				this.setupFailure = outcome.setupError;
 				throw this.setupError(outcome.setupError, itemIndex);
 			}
-			if (outcome.status !== undefined) this.pacer.observe(key, outcome.status, outcome.headers, ticket);
-			this.pacer.release(key, ticket);
 
 			const succeeded =
 				outcome.status !== undefined &&
@@ -114,9 +119,8 @@ export class ProviderClient {
 			}
 
 			const failure = failureOf(this.profile, outcome, attempt, clientRequestId);
-			// A 429 with Retry-After or X-RateLimit-Reset is a reason to wait, not a fault: the limit may be shared
-			// with other executions. Only the retry time budget ends such waits.
-			const asked = outcome.status === 429 ? this.pacer.waitAfterTooManyRequests(key, outcome.headers) : undefined;
+			// A wait the provider asked for is not a fault: the limit may be shared with other executions.
+			// Only the retry time budget ends such waits.
 			if (asked === undefined) faults++;
 			else rateLimited++;
 			firstFailureAt ??= Date.now();

@@ -1,13 +1,13 @@
-import { RequestPacer, retryAfterMs } from '../../nodes/shared/pacing';
+import { askedWaitMs, createPacer, type Pacer, retryAfterMs } from '../../nodes/shared/pacing';
 
 /** Runs `acquire` calls and records the (fake) time at which each was allowed through. */
-async function admissionTimes(pacer: RequestPacer, count: number, key?: string, onAdmit?: (i: number) => void) {
+async function admissionTimes(pacer: Pacer, count: number, key = 'default', onAdmit?: (ticket: unknown) => void) {
 	const start = Date.now();
 	const times: number[] = new Array(count);
 	const all = Array.from({ length: count }, (_, i) =>
-		pacer.acquire(key).then(() => {
+		pacer.acquire(key).then((ticket) => {
 			times[i] = Date.now() - start;
-			onAdmit?.(i);
+			onAdmit?.(ticket);
 		}),
 	);
 	let settled = false;
@@ -20,40 +20,42 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /** Headers of a Stream-like answer. */
 function rateHeaders(limit: number, remaining: number, resetSeconds: number, extra: Record<string, string> = {}): Record<string, string> {
-	return { 'x-ratelimit-limit': String(limit), 'x-ratelimit-remaining': String(remaining), 'x-ratelimit-reset': String(resetSeconds), ...extra };
+	return {
+		'x-ratelimit-limit': String(limit),
+		'x-ratelimit-remaining': String(remaining),
+		'x-ratelimit-reset': String(resetSeconds),
+		...extra,
+	};
 }
 
 /** One request through the pacer, answered at once with these headers. */
-async function answered(pacer: RequestPacer, key: string, status: number, headers: Record<string, string>) {
-	const ticket = await pacer.acquire(key);
-	pacer.observe(key, status, headers, ticket);
-	pacer.release(key, ticket);
+async function answered(pacer: Pacer, key: string, status: number, headers: Record<string, string>) {
+	return pacer.settle(await pacer.acquire(key), { status, headers });
 }
 
 /**
  * Shows the pacer it is alone on the limit: answers over most of a second whose X-RateLimit-Remaining falls
  * exactly by our own requests. Returns the remaining count it ended with.
  */
-async function learnAlone(pacer: RequestPacer, key: string, limit: number, remaining: number, resetSeconds: number) {
+async function learnAlone(pacer: Pacer, key: string, limit: number, remaining: number, resetSeconds: number) {
 	// Alone for two seconds of answers: then the pacer takes the whole per-second cap.
 	for (let i = 0; i < 8; i++) {
-		let ticket = -1;
+		let ticket: unknown;
 		void pacer.acquire(key).then((given) => (ticket = given));
-		while (ticket < 0) await jest.advanceTimersByTimeAsync(5);
-		pacer.observe(key, 200, rateHeaders(limit, --remaining, resetSeconds), ticket);
-		pacer.release(key, ticket);
+		while (ticket === undefined) await jest.advanceTimersByTimeAsync(5);
+		pacer.settle(ticket, { status: 200, headers: rateHeaders(limit, --remaining, resetSeconds) });
 		await jest.advanceTimersByTimeAsync(400);
 	}
 	await jest.advanceTimersByTimeAsync(1100);
 	return remaining;
 }
 
-describe('RequestPacer', () => {
+describe('pacer', () => {
 	beforeEach(() => jest.useFakeTimers({ now: new Date('2026-01-01T00:00:10Z') }));
 	afterEach(() => jest.useRealTimers());
 
 	test('sliding window: never more than the limit inside any window; the first window fills within a few steps', async () => {
-		const pacer = new RequestPacer({ kind: 'slidingWindow', limit: 60, windowMs: 60_000 });
+		const pacer = createPacer({ kind: 'slidingWindow', limit: 60, windowMs: 60_000 });
 		const times = (await admissionTimes(pacer, 150)).sort((a, b) => a - b);
 		// Starts at a twentieth of the limit per second, evenly spaced, and grows by half every second: the
 		// whole window has been sent after about 6 s.
@@ -68,9 +70,8 @@ describe('RequestPacer', () => {
 	});
 
 	test('a 429 with Retry-After pauses every worker until then, no longer', async () => {
-		const pacer = new RequestPacer({ kind: 'none' });
-		await pacer.acquire();
-		pacer.observe('default', 429, { 'retry-after': '2' });
+		const pacer = createPacer({ kind: 'none' });
+		expect(await answered(pacer, 'default', 429, { 'retry-after': '2' })).toBe(2000);
 		const times = await admissionTimes(pacer, 3);
 		for (const time of times) {
 			expect(time).toBeGreaterThanOrEqual(2000);
@@ -79,22 +80,19 @@ describe('RequestPacer', () => {
 	});
 
 	test('a 429 with no headers at all does not pause the others (the item backs off on its own)', async () => {
-		const pacer = new RequestPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 });
-		await pacer.acquire('x');
-		pacer.observe('x', 429, {});
-		pacer.release('x');
-		expect(pacer.waitAfterTooManyRequests('x', {})).toBeUndefined();
+		const pacer = createPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 });
+		expect(await answered(pacer, 'x', 429, {})).toBeUndefined();
 		const times = await admissionTimes(pacer, 5, 'x');
 		expect(Math.max(...times)).toBe(0);
 	});
 
-	test('rate-limit headers: learns the limit, keeps the per-second cap when alone, waits for the provider\'s reset', async () => {
-		const pacer = new RequestPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 });
+	test("rate-limit headers: learns the limit, keeps the per-second cap when alone, waits for the provider's reset", async () => {
+		const pacer = createPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 });
 		const resetSeconds = nowSeconds() + 60;
 		const left = await learnAlone(pacer, 'deleteCall', 60, 12, resetSeconds);
 		// 60/min: per-second cap 2/s; 4 left in the minute.
 		const start = Date.now();
-		const times = await admissionTimes(pacer, 6, 'deleteCall', () => pacer.release('deleteCall'));
+		const times = await admissionTimes(pacer, 6, 'deleteCall', (ticket) => pacer.settle(ticket));
 		const sorted = times.sort((a, b) => a - b);
 		expect(left).toBe(4);
 		// Never more than 2 inside any second (the cap of 60/min ÷ 30), bursts of 2 allowed.
@@ -106,19 +104,17 @@ describe('RequestPacer', () => {
 		expect(sorted[4]).toBeLessThanOrEqual(resetIn + 100);
 	});
 
-	test('the provider\'s clock wins: a reset earlier than the one we knew ends the wait then', async () => {
-		const pacer = new RequestPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 });
+	test("the provider's clock wins: a reset earlier than the one we knew ends the wait then", async () => {
+		const pacer = createPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 });
 		await answered(pacer, 'k', 201, rateHeaders(1200, 900, nowSeconds() + 50));
 		// A 429: nothing left, and the provider's window ends in one second (not in the 50 s we knew).
-		await pacer.acquire('k');
-		pacer.observe('k', 429, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(nowSeconds() + 1) });
-		pacer.release('k');
+		await answered(pacer, 'k', 429, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(nowSeconds() + 1) });
 		const times = await admissionTimes(pacer, 3, 'k');
 		expect(Math.max(...times)).toBeLessThanOrEqual(1100);
 	});
 
-	test('the provider\'s clock wins: after an idle gap, the first answer\'s reset replaces the window we had to guess', async () => {
-		const pacer = new RequestPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 });
+	test("the provider's clock wins: after an idle gap, the first answer's reset replaces the window we had to guess", async () => {
+		const pacer = createPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 });
 		await answered(pacer, 'k', 201, rateHeaders(1200, 1000, nowSeconds() + 5));
 		// Idle past the provider's reset: the pacer guesses a full new window of a minute.
 		await jest.advanceTimersByTimeAsync(20_000);
@@ -126,7 +122,7 @@ describe('RequestPacer', () => {
 		const resetAt = (nowSeconds() + 5) * 1000;
 		await answered(pacer, 'k', 201, rateHeaders(1200, 1, resetAt / 1000));
 		const start = Date.now();
-		const times = (await admissionTimes(pacer, 3, 'k', () => pacer.release('k'))).sort((a, b) => a - b);
+		const times = (await admissionTimes(pacer, 3, 'k', (ticket) => pacer.settle(ticket))).sort((a, b) => a - b);
 		expect(times[0]).toBe(0);
 		// The rest wait for the provider's reset (5 s), not for the end of the guessed window (a minute).
 		expect(times[1]).toBeGreaterThanOrEqual(resetAt - start);
@@ -134,39 +130,37 @@ describe('RequestPacer', () => {
 	});
 
 	test('a per-second 429 that leaves budget costs one short pause, not the rest of the window', async () => {
-		const pacer = new RequestPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 });
+		const pacer = createPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 });
 		await answered(pacer, 'k', 201, rateHeaders(1200, 1100, nowSeconds() + 50));
 		for (const extra of [{ 'retry-after': '1' }, {}] as Array<Record<string, string>>) {
-			await pacer.acquire('k');
+			const ticket = await pacer.acquire('k');
 			const start = Date.now();
-			pacer.observe('k', 429, rateHeaders(1200, 1000, nowSeconds() + 50, extra));
-			pacer.release('k');
-			expect(pacer.waitAfterTooManyRequests('k', rateHeaders(1200, 1000, nowSeconds() + 50, extra))).toBeLessThanOrEqual(1000);
-			const times = await admissionTimes(pacer, 2, 'k', () => pacer.release('k'));
+			expect(pacer.settle(ticket, { status: 429, headers: rateHeaders(1200, 1000, nowSeconds() + 50, extra) })).toBeLessThanOrEqual(1000);
+			const times = await admissionTimes(pacer, 2, 'k', (ticket) => pacer.settle(ticket));
 			expect(Math.min(...times)).toBeGreaterThanOrEqual(1000 - (Date.now() - start - Math.max(...times)));
 			expect(Math.max(...times)).toBeLessThanOrEqual(2100);
 		}
 	});
 
 	test('missing reset header: a spent window is probed once a second, not waited out for a guessed minute', async () => {
-		const pacer = new RequestPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 });
+		const pacer = createPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 });
 		await answered(pacer, 'k', 201, { 'x-ratelimit-limit': '1200', 'x-ratelimit-remaining': '0' });
-		const times = await admissionTimes(pacer, 2, 'k', () => pacer.release('k'));
+		const times = await admissionTimes(pacer, 2, 'k', (ticket) => pacer.settle(ticket));
 		expect(Math.max(...times)).toBeLessThanOrEqual(2100);
 	});
 
 	test('per-second cap: a request holds its slot until one second after its answer, however slow the answer', async () => {
-		const pacer = new RequestPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 });
+		const pacer = createPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 });
 		await learnAlone(pacer, 'getTask', 60, 59, nowSeconds() + 60);
 		// The cap is 2/s: two requests go at once and are slow to answer.
-		await pacer.acquire('getTask');
+		const slow = await pacer.acquire('getTask');
 		await pacer.acquire('getTask');
 		const start = Date.now();
 		let third = -1;
 		void pacer.acquire('getTask').then(() => (third = Date.now() - start));
 		await jest.advanceTimersByTimeAsync(1500);
 		expect(third).toBe(-1); // both slots held by requests in flight
-		pacer.release('getTask'); // one is answered at 1,500 ms
+		pacer.settle(slow, { status: 201, headers: rateHeaders(60, 57, nowSeconds() + 60) }); // one is answered at 1,500 ms
 		await jest.advanceTimersByTimeAsync(900);
 		expect(third).toBe(-1); // that request may have reached the provider just now: its slot stays taken for a second
 		await jest.advanceTimersByTimeAsync(200);
@@ -175,10 +169,8 @@ describe('RequestPacer', () => {
 	});
 
 	test('a host that sends no rate-limit headers is not paced', async () => {
-		const pacer = new RequestPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 });
-		await pacer.acquire('x');
-		pacer.observe('x', 200, {});
-		pacer.release('x');
+		const pacer = createPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 });
+		await answered(pacer, 'x', 200, {});
 		const times = await admissionTimes(pacer, 20, 'x');
 		expect(Math.max(...times)).toBe(0);
 	});
@@ -189,6 +181,15 @@ describe('RequestPacer', () => {
 		expect(retryAfterMs({ 'retry-after': 'Thu, 01 Jan 2026 00:00:05 GMT' }, now)).toBe(5000);
 		expect(retryAfterMs({}, now)).toBeUndefined();
 	});
+
+	test('a 429 asks for Retry-After first, then the reset of a spent window; one that leaves budget for a short pause', () => {
+		const now = Date.parse('2026-01-01T00:00:00Z');
+		const reset = String(now / 1000 + 30);
+		expect(askedWaitMs({ 'retry-after': '3', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset }, now)).toBe(3000);
+		expect(askedWaitMs({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset }, now)).toBe(30_000);
+		expect(askedWaitMs({ 'x-ratelimit-remaining': '40', 'x-ratelimit-reset': reset }, now)).toBe(1000);
+		expect(askedWaitMs({ 'x-ratelimit-remaining': '0' }, now)).toBeUndefined();
+	});
 });
 
 /**
@@ -196,7 +197,7 @@ describe('RequestPacer', () => {
  * nothing), and only the provider's answers tell them about each other. The providers below count the way
  * the emulators do; time is simulated.
  */
-describe('RequestPacer: several executions sharing one limit', () => {
+describe('pacer: several executions sharing one limit', () => {
 	beforeEach(() => jest.useFakeTimers({ now: new Date('2026-01-01T00:00:20Z') }));
 	afterEach(() => jest.useRealTimers());
 
@@ -230,7 +231,8 @@ describe('RequestPacer: several executions sharing one limit', () => {
 		return {
 			handle(now) {
 				while (sent.length > 0 && sent[0] <= now - windowMs) sent.shift();
-				if (sent.length >= limit) return { status: 429, headers: { 'retry-after': String(Math.max(1, Math.ceil((sent[0] + windowMs - now) / 1000))) } };
+				if (sent.length >= limit)
+					return { status: 429, headers: { 'retry-after': String(Math.max(1, Math.ceil((sent[0] + windowMs - now) / 1000))) } };
 				sent.push(now);
 				return { status: 200, headers: {} as Record<string, string> };
 			},
@@ -238,7 +240,7 @@ describe('RequestPacer: several executions sharing one limit', () => {
 	}
 
 	/** One execution: `items` requests with `concurrency` workers, each retried after a 429 as the transport does. */
-	async function execution(pacer: RequestPacer, provider: Provider, items: number, concurrency: number, latencyMs: number) {
+	async function execution(pacer: Pacer, provider: Provider, items: number, concurrency: number, latencyMs: number) {
 		const stats = { requests: 0, refused: 0, doneAt: 0 };
 		let next = 0;
 		const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -250,15 +252,14 @@ describe('RequestPacer: several executions sharing one limit', () => {
 					await pause(latencyMs / 2);
 					const answer = provider.handle(Date.now());
 					await pause(latencyMs / 2);
-					pacer.observe('k', answer.status, answer.headers, ticket);
-					pacer.release('k', ticket);
+					const asked = pacer.settle(ticket, answer);
 					stats.requests++;
 					const row = (timeline[Math.floor(Date.now() / 1000)] ??= [0, 0]);
 					row[0]++;
 					if (answer.status !== 429) break;
 					row[1]++;
 					stats.refused++;
-					await pause(pacer.waitAfterTooManyRequests('k', answer.headers) ?? 1000);
+					await pause(asked ?? 1000);
 				}
 			}
 		};
@@ -270,7 +271,12 @@ describe('RequestPacer: several executions sharing one limit', () => {
 	/** Requests and 429s per second of simulated time; PACING_TIMELINE=1 prints them (seconds mod 1000: requests/429s). */
 	const timeline: Record<number, number[]> = {};
 	afterEach(() => {
-		if (process.env.PACING_TIMELINE) process.stdout.write(`${Object.entries(timeline).map(([sec, [n, r]]) => `${Number(sec) % 1000}:${n}/${r}`).join(' ')}\n`);
+		if (process.env.PACING_TIMELINE)
+			process.stdout.write(
+				`${Object.entries(timeline)
+					.map(([sec, [n, r]]) => `${Number(sec) % 1000}:${n}/${r}`)
+					.join(' ')}\n`,
+			);
 		for (const key of Object.keys(timeline)) delete timeline[Number(key)];
 	});
 
@@ -286,7 +292,9 @@ describe('RequestPacer: several executions sharing one limit', () => {
 	}
 
 	test('Stream-like 1,200/min, one execution alone: the whole per-second cap, no 429', async () => {
-		const result = await together([execution(new RequestPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 }), streamLike(1200), 1000, 50, 20)]);
+		const result = await together([
+			execution(createPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 }), streamLike(1200), 1000, 50, 20),
+		]);
 		expect(result.refused).toBe(0);
 		// 1,000 at 40/s is 25 s when the minute allows; the start (a quarter of the cap until the answers show
 		// nobody else) and the minute boundary may add some.
@@ -296,7 +304,7 @@ describe('RequestPacer: several executions sharing one limit', () => {
 	test('Stream-like 1,200/min: three executions of 400 share the per-second cap and the minute; under 5% answered 429', async () => {
 		const provider = streamLike(1200);
 		const result = await together(
-			[0, 1, 2].map(() => execution(new RequestPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 }), provider, 400, 50, 20)),
+			[0, 1, 2].map(() => execution(createPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 }), provider, 400, 50, 20)),
 		);
 		expect(result.refused / result.requests).toBeLessThan(0.05);
 		// 1,200 requests at a 1,200/min limit: the fastest is one minute window plus a few seconds of the next.
@@ -306,7 +314,7 @@ describe('RequestPacer: several executions sharing one limit', () => {
 	test('HuskyVoice-like 600/min sliding window: three executions of 400 learn their share from 429s; under 5% answered 429', async () => {
 		const provider = slidingLike(600, 60_000);
 		const result = await together(
-			[0, 1, 2].map(() => execution(new RequestPacer({ kind: 'slidingWindow', limit: 600, windowMs: 60_000 }), provider, 400, 50, 20)),
+			[0, 1, 2].map(() => execution(createPacer({ kind: 'slidingWindow', limit: 600, windowMs: 60_000 }), provider, 400, 50, 20)),
 		);
 		expect(result.refused / result.requests).toBeLessThan(0.05);
 		// 1,200 requests: two windows at the least (the second opens 60 s after the first); well under three.
@@ -316,7 +324,7 @@ describe('RequestPacer: several executions sharing one limit', () => {
 	test('HuskyVoice-like: an execution that starts late (a smaller share of the first window) still finishes in the second', async () => {
 		const provider = slidingLike(600, 60_000);
 		const late = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-		const pacer = () => new RequestPacer({ kind: 'slidingWindow', limit: 600, windowMs: 60_000 });
+		const pacer = () => createPacer({ kind: 'slidingWindow', limit: 600, windowMs: 60_000 });
 		const result = await together([
 			execution(pacer(), provider, 350, 50, 20),
 			execution(pacer(), provider, 350, 50, 20),

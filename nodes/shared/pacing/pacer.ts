@@ -1,0 +1,65 @@
+import { sleepUnlessCancelled } from '../cancellation';
+
+/** What the pacer learns from: an answer's status and headers. */
+export interface PacerAnswer {
+	status: number;
+	headers: Record<string, string>;
+}
+
+/**
+ * Keeps one node execution's requests within a provider's rate limit, so that items wait their turn instead
+ * of failing with 429. Shared by every concurrent worker of the execution; one request's turn is a ticket.
+ */
+export interface Pacer<Ticket = unknown> {
+	/** Waits until a request to `key` may go. Undefined, at once, once the execution is stopped. */
+	acquire(key: string, cancelSignal?: AbortSignal): Promise<Ticket | undefined>;
+	/**
+	 * Ends a turn with the request's answer, or without one (a network fault, a credential that failed).
+	 * Returns the wait a 429 asked for, undefined when it named none.
+	 */
+	settle(ticket: Ticket, answer?: PacerAnswer): number | undefined;
+}
+
+/** A turn given, or how long to wait before asking again. */
+export type Slot<Ticket> = { ticket: Ticket } | { waitMs: number };
+
+/** A margin on every computed wait: the provider's clock and ours are not the same clock. */
+export const CLOCK_MARGIN_MS = 50;
+
+/**
+ * What every strategy shares: a 429 that asks for a wait pauses every worker of the execution until then.
+ * A strategy says when a request may go (`reserve`) and what an answer teaches it (`learn`).
+ */
+export abstract class PausingPacer<Ticket> implements Pacer<Ticket> {
+	/** Until when no request goes: the latest wait a 429 asked for. */
+	protected pausedUntil = 0;
+
+	async acquire(key: string, cancelSignal?: AbortSignal): Promise<Ticket | undefined> {
+		while (!cancelSignal?.aborted) {
+			const now = Date.now();
+			const slot: Slot<Ticket> = this.pausedUntil > now ? { waitMs: this.pausedUntil - now } : this.reserve(key, now);
+			if ('ticket' in slot) return slot.ticket;
+			await sleepUnlessCancelled(slot.waitMs, cancelSignal);
+		}
+		return undefined;
+	}
+
+	settle(ticket: Ticket, answer?: PacerAnswer): number | undefined {
+		const now = Date.now();
+		const asked = this.learn(ticket, answer, now);
+		if (asked !== undefined) this.pausedUntil = Math.max(this.pausedUntil, now + asked + CLOCK_MARGIN_MS);
+		return asked;
+	}
+
+	protected abstract reserve(key: string, now: number): Slot<Ticket>;
+
+	/** Learns from the answer and frees the ticket's turn; returns the wait a 429 asked for. */
+	protected abstract learn(ticket: Ticket, answer: PacerAnswer | undefined, now: number): number | undefined;
+}
+
+/** Times, oldest first: drops those before `limit`. */
+export function dropOlderThan(sorted: number[], limit: number): void {
+	let drop = 0;
+	while (drop < sorted.length && sorted[drop] < limit) drop++;
+	if (drop > 0) sorted.splice(0, drop);
+}
