@@ -4,11 +4,11 @@ import { NodeApiError } from 'n8n-workflow';
 import type { ProviderClient } from '../shared/transport';
 import type { DeletionAudit } from '../shared/audit';
 import { sleepUnlessCancelled } from '../shared/cancellation';
-import { notFoundOrError, unverifiable, verifyGone, type LookUpResult } from '../shared/erasure';
+import { notFoundOrError, unverifiable, verifyGone } from '../shared/erasure';
 import { forEachConcurrently, type BatchSession } from '../shared/runner';
 import { transportOptionsFrom } from '../shared/session';
 import type { ApiResponse } from '../shared/types';
-import { describeTask, isStreamNotFound, openStreamApi, streamPaths, TERMINAL_TASK_STATUSES } from './transport';
+import { callGoneCheck, describeTask, isStreamNotFound, openStreamApi, streamPaths, TERMINAL_TASK_STATUSES } from './transport';
 
 const TASK_POLL_INTERVAL_MS = 1000;
 
@@ -68,19 +68,6 @@ export class StreamSession implements BatchSession {
 		);
 	}
 
-	/** GetCall after a delete: Stream answers 404, code 16 "Can't find call" once the call is gone. */
-	async lookUpCall(callType: string, callId: string, itemIndex: number): Promise<LookUpResult> {
-		const response = await this.client.request(
-			{ method: 'GET', path: streamPaths.call(callType, callId), rateLimitKey: 'getCall', context: { callId, callType } },
-			itemIndex,
-			[404],
-		);
-		if (response.status === 404 && isStreamNotFound(response.status, response.body)) return { gone: true };
-		if (response.status === 404)
-			throw this.client.toNodeError(this.client.failureFrom(response), itemIndex, { context: { callId, callType } });
-		return { gone: false, response };
-	}
-
 	/** Registers a hard-delete task to be watched with all the others of this run. */
 	waitForTask(record: DeletionAudit, itemIndex: number, timeoutSeconds: number, verify: boolean): void {
 		const deadline = this.started + Math.max(1, timeoutSeconds) * 1000;
@@ -137,7 +124,7 @@ export class StreamSession implements BatchSession {
 					: 'The hard-delete task had not finished within Wait Timeout, so the erasure was not verified. Watch the task ID with the Stream Video Trigger.',
 			);
 		}
-		return await verifyGone(client, itemIndex, context, async () => await this.lookUpCall(callType, callId, itemIndex));
+		return await verifyGone(client, itemIndex, context, callGoneCheck(callType, callId));
 	}
 
 	private async poll({ record, itemIndex }: WatchedTask): Promise<void> {

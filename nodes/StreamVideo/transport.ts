@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
 
+import type { GoneCheck } from '../shared/erasure';
 import { DEFAULT_TRANSPORT_OPTIONS, ProviderClient } from '../shared/transport';
 import type { ProviderProfile, TransportOptions } from '../shared/types';
 import { toIsoTime } from '../shared/time';
@@ -38,6 +39,14 @@ export function isStreamNotFound(status: number, body: unknown): boolean {
 	const error = (body ?? {}) as IDataObject;
 	const message = typeof error.message === 'string' ? error.message : '';
 	return status === 404 && String(error.code) === '16' && !/call type/i.test(message);
+}
+
+/** GetCall after a delete: Stream answers 404, code 16 "Can't find call" once the call is gone. */
+export function callGoneCheck(callType: string, callId: string): GoneCheck {
+	return {
+		request: { method: 'GET', path: streamPaths.call(callType, callId), rateLimitKey: 'getCall', context: { callId, callType } },
+		isNotFound: (response) => isStreamNotFound(response.status, response.body),
+	};
 }
 
 /** A call's stored files: Stream lists and deletes recordings and transcriptions alike. */

@@ -4,7 +4,7 @@ import type { DeletionAudit } from './audit';
 import { deletionAudit } from './audit';
 import { sleepUnlessCancelled } from './cancellation';
 import { ProviderRequestFailure, type ProviderClient } from './transport';
-import type { ApiResponse, ItemIdentity, ProviderName } from './types';
+import type { ApiRequest, ApiResponse, ItemIdentity, ProviderName } from './types';
 
 /**
  * Look-ups after a delete before the item counts as still readable. Providers are eventually consistent:
@@ -14,8 +14,16 @@ const VERIFY_LOOKUPS = 5;
 const VERIFY_INTERVAL_MS = 1000;
 const ANSWER_SUMMARY_CHARS = 400;
 
-/** What a look-up after the delete found. */
-export type LookUpResult = { gone: true } | { gone: false; response: ApiResponse };
+/** How to look an item up after its delete, and how to read what comes back. */
+export interface GoneCheck {
+	request: ApiRequest;
+	/** A 404 that is the provider's "nothing here"; any other 404 (an unknown call type, a proxy) is the item's error. */
+	isNotFound: (response: ApiResponse) => boolean;
+	/** An answer that still reads, yet shows the item erased: a Graph call "terminated", a file no longer listed. */
+	readsAsGone?: (response: ApiResponse) => boolean;
+}
+
+type LookUpResult = { gone: true } | { gone: false; response: ApiResponse };
 
 /** How an erasure was verified, as the audit record reports it. */
 export type Verification = { verified: true; verifiedAt: string } | { verified: null; verificationNote: string };
@@ -67,7 +75,13 @@ export function answerError(
 }
 
 /** Looks the item up until it is gone, or until the provider has had time to catch up with the delete. */
-async function lookUpUntilGone(client: ProviderClient, lookUp: () => Promise<LookUpResult>): Promise<LookUpResult> {
+async function lookUpUntilGone(client: ProviderClient, itemIndex: number, check: GoneCheck): Promise<LookUpResult> {
+	const lookUp = async (): Promise<LookUpResult> => {
+		const response = await client.request(check.request, itemIndex, [404]);
+		if (response.status === 404 ? check.isNotFound(response) : check.readsAsGone?.(response)) return { gone: true };
+		if (response.status === 404) throw client.toNodeError(client.failureFrom(response), itemIndex, check.request);
+		return { gone: false, response };
+	};
 	let result = await lookUp();
 	for (let lookUps = 1; !result.gone && lookUps < VERIFY_LOOKUPS && !client.cancelSignal?.aborted; lookUps++) {
 		await sleepUnlessCancelled(VERIFY_INTERVAL_MS, client.cancelSignal);
@@ -81,9 +95,9 @@ export async function verifyGone(
 	client: ProviderClient,
 	itemIndex: number,
 	context: ItemIdentity,
-	lookUp: () => Promise<LookUpResult>,
+	check: GoneCheck,
 ): Promise<Verification> {
-	const result = await lookUpUntilGone(client, lookUp);
+	const result = await lookUpUntilGone(client, itemIndex, check);
 	if (result.gone) return verifiedNow();
 	throw stillReadable(client, result.response, itemIndex, context);
 }

@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { deletionAudit } from '../../../shared/audit';
 import { dryRunOption, ignoreNotFoundOption, optionsCollection, rerunOption, verifyOption } from '../../../shared/descriptions';
 import { answerError, notFoundOrError, unconfirmedDeletion, unverifiable, verifiedNow, verifyGone } from '../../../shared/erasure';
-import type { ApiResponse } from '../../../shared/types';
+import type { ApiRequest, ApiResponse } from '../../../shared/types';
 import { itemParameter, nodeOf } from '../../../shared/parameters';
 import { requireId } from '../../../shared/validation';
 import { callIdField, huskyCallIdRule, huskyTransportOptions } from '../../descriptions';
@@ -64,7 +64,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 				note: WEBHOOK_CANNOT_LOOK_UP,
 			};
 		}
-		const response = await lookUp(session, callId, itemIndex);
+		const response = await session.client.request(callRequest(callId), itemIndex, [404]);
 		// The look-up's own 404 already says the call is gone.
 		if (response.status === 404) {
 			return notFoundOrError(
@@ -114,9 +114,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 			record,
 			session.viaWebhook
 				? unverifiable(WEBHOOK_CANNOT_LOOK_UP)
-				: await verifyGone(session.client, itemIndex, context, async () => {
-						const lookedUp = await lookUp(session, callId, itemIndex);
-						return lookedUp.status === 404 ? { gone: true } : { gone: false, response: lookedUp };
+				: await verifyGone(session.client, itemIndex, context, {
+						request: callRequest(callId),
+						isNotFound: (lookedUp) => isHuskyNotFound(lookedUp.status, lookedUp.body),
 					}),
 		);
 	}
@@ -126,9 +126,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 const WEBHOOK_CANNOT_LOOK_UP =
 	'The inbound webhook can only delete, so the call could not be looked up. Use API Key authentication to dry-run or verify.';
 
-/** GET /v1/calls/{id}: 404 once the record is gone (a delete removes it; a cancel keeps it). */
-async function lookUp(session: HuskySession, callId: string, itemIndex: number): Promise<ApiResponse> {
-	return await session.client.request({ method: 'GET', path: huskyPaths.call(callId), context: { callId } }, itemIndex, [404]);
+/** GET /v1/calls/{id}: 404 NOT_FOUND once the record is gone (a delete removes it; a cancel keeps it). */
+function callRequest(callId: string): ApiRequest {
+	return { method: 'GET', path: huskyPaths.call(callId), context: { callId } };
 }
 
 /**
@@ -156,7 +156,7 @@ async function notFound(
 			{ matches, ignoreNotFound, advice: NOT_FOUND_ADVICE },
 		);
 	}
-	const lookedUp = await lookUp(session, callId, itemIndex);
+	const lookedUp = await client.request(callRequest(callId), itemIndex, [404]);
 	if (lookedUp.status !== 404) {
 		const status = String(((lookedUp.body.data ?? {}) as IDataObject).status ?? 'unknown');
 		// The provider's own code (NOT_FOUND) stays; the message says what the look-up found.

@@ -84,12 +84,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 	if (options.verify === true) {
 		Object.assign(
 			record,
-			await verifyGone(session.client, itemIndex, context, async () => {
-				const lookedUp = await session.client.request({ method: 'GET', path, context }, itemIndex, [404]);
-				// Gone: 404 "Call not found." (8522/9997), or the call reads as terminated (call resource states, Graph docs).
-				if (isGraphCallNotFound(lookedUp.status, lookedUp.body) || lookedUp.body.state === 'terminated') return { gone: true };
-				if (lookedUp.status === 404) throw session.client.toNodeError(session.client.failureFrom(lookedUp), itemIndex, { context });
-				return { gone: false, response: lookedUp };
+			// Gone: 404 "Call not found." (8522/9997), or the call reads as terminated (call resource states, Graph docs).
+			await verifyGone(session.client, itemIndex, context, {
+				request: { method: 'GET', path, context },
+				isNotFound: (lookedUp) => isGraphCallNotFound(lookedUp.status, lookedUp.body),
+				readsAsGone: (lookedUp) => lookedUp.body.state === 'terminated',
 			}),
 		);
 	}

@@ -16,7 +16,7 @@ import { requireId } from '../../../shared/validation';
 import { callIdField, callIdRule, callTypeField, callTypeRule } from '../../descriptions';
 import { minimalCall } from '../../minimal';
 import type { StreamIdentity, StreamSession } from '../../session';
-import { streamPaths } from '../../transport';
+import { callGoneCheck, streamPaths } from '../../transport';
 
 const properties: INodeProperties[] = [
 	callTypeField,
@@ -143,10 +143,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 			session.waitForTask(record, itemIndex, Number(options.waitTimeout ?? 60), options.verify === true);
 		}
 	} else if (options.verify === true) {
-		Object.assign(
-			record,
-			await verifyGone(session.client, itemIndex, { ...context, cid }, async () => await session.lookUpCall(callType, callId, itemIndex)),
-		);
+		Object.assign(record, await verifyGone(session.client, itemIndex, { ...context, cid }, callGoneCheck(callType, callId)));
 	}
 	return record;
 }

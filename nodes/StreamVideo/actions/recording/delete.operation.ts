@@ -1,4 +1,5 @@
-import { deleteFileOperation, recordingFiles } from '../../callFiles';
+import { deleteFileOperation } from '../callFile/deleteFile';
+import { recordingFiles } from '../callFile/files';
 
 /** Delete a Recording: one file of one session, with an audit record. */
 export const { description, execute } = deleteFileOperation(recordingFiles);

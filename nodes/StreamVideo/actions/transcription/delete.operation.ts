@@ -1,4 +1,5 @@
-import { deleteFileOperation, transcriptionFiles } from '../../callFiles';
+import { deleteFileOperation } from '../callFile/deleteFile';
+import { transcriptionFiles } from '../callFile/files';
 
 /** Delete a Transcription: one file of one session, with an audit record. */
 export const { description, execute } = deleteFileOperation(transcriptionFiles);
