@@ -1,7 +1,9 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import { transportOptions } from '../shared/descriptions';
-import type { IdRule } from '../shared/validation';
+import { callIdFieldOf, transportOptions } from '../shared/descriptions';
+import { itemParameter, nodeOf } from '../shared/parameters';
+import { requireId, type IdRule } from '../shared/validation';
 import { HUSKY_DEFAULT_RATE_LIMIT } from './transport';
 
 /** HuskyVoice call IDs are UUIDs or `call_…` (docs.huskyvoice.ai, Call Status). */
@@ -13,15 +15,20 @@ export const huskyCallIdRule: IdRule = {
 	patternHint: 'HuskyVoice call IDs look like 550e8400-e29b-41d4-a716-446655440000 or call_abc123.',
 };
 
-export const callIdField: INodeProperties = {
-	displayName: 'Call ID',
-	name: 'callId',
-	type: 'string',
-	required: true,
-	default: '',
-	placeholder: 'e.g. 550e8400-e29b-41d4-a716-446655440000',
-	description: 'The call_id HuskyVoice returned when the call was created',
-};
+/** One item's Call ID, checked against the rule above. */
+export function huskyCallIdOf(ctx: IExecuteFunctions, itemIndex: number): string {
+	return requireId(nodeOf(ctx), itemParameter(ctx, 'callId', itemIndex), huskyCallIdRule, itemIndex);
+}
+
+export const callIdField = callIdFieldOf(
+	'e.g. 550e8400-e29b-41d4-a716-446655440000',
+	'The call_id HuskyVoice returned when the call was created',
+);
+
+/** The fields of a call operation only an API key can run: the inbound webhook can only delete. */
+export function apiKeyOperation(operation: string, properties: INodeProperties[]): INodeProperties[] {
+	return updateDisplayOptions({ show: { resource: ['call'], operation: [operation], authentication: ['apiKey'] } }, properties);
+}
 
 export const rateLimitOption: INodeProperties = {
 	displayName: 'Rate Limit (Requests per Minute)',

@@ -1,4 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
+
+import { callIdFieldOf } from '../shared/descriptions';
 import type { IdRule } from '../shared/validation';
 
 /** Graph call IDs are GUID-like (Graph call resource). */
@@ -10,15 +12,10 @@ export const graphCallIdRule: IdRule = {
 	patternHint: 'Graph call IDs look like 2f1a0c00-8a5e-4b34-9f6a-6d8e11b2a3c4: letters, digits and - . _ : = only.',
 };
 
-export const callIdField: INodeProperties = {
-	displayName: 'Call ID',
-	name: 'callId',
-	type: 'string',
-	required: true,
-	default: '',
-	placeholder: 'e.g. 2f1a0c00-8a5e-4b34-9f6a-6d8e11b2a3c4',
-	description: 'The ID of the call, as returned when the call was created or answered',
-};
+export const callIdField = callIdFieldOf(
+	'e.g. 2f1a0c00-8a5e-4b34-9f6a-6d8e11b2a3c4',
+	'The ID of the call, as returned when the call was created or answered',
+);
 
 export const apiVersionOption: INodeProperties = {
 	displayName: 'API Version',

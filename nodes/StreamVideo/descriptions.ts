@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { callIdFieldOf } from '../shared/descriptions';
 import type { IdRule } from '../shared/validation';
 
 /**
@@ -63,12 +64,7 @@ export const callTypeField: INodeProperties = {
 	description: 'The call type, the part of the call CID before the colon (for "default:abc" it is "default")',
 };
 
-export const callIdField: INodeProperties = {
-	displayName: 'Call ID',
-	name: 'callId',
-	type: 'string',
-	required: true,
-	default: '',
-	placeholder: 'e.g. my-call-123',
-	description: 'The call ID, the part of the call CID after the colon (for "default:abc" it is "abc")',
-};
+export const callIdField = callIdFieldOf(
+	'e.g. my-call-123',
+	'The call ID, the part of the call CID after the colon (for "default:abc" it is "abc")',
+);

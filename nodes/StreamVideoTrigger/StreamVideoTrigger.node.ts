@@ -4,6 +4,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { ProviderClient } from '../shared/transport';
 import { describeTask, isStreamNotFound, openStreamApi, streamPaths } from '../StreamVideo/transport';
 import { taskIdRule } from '../StreamVideo/descriptions';
+import { optionsCollection } from '../shared/descriptions';
 import { forEachConcurrently } from '../shared/runner';
 import { isTransientFailure } from '../shared/transport';
 import { itemErrorContext } from '../shared/types';
@@ -69,36 +70,29 @@ export class StreamVideoTrigger implements INodeType {
 				type: 'notice',
 				default: '',
 			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add option',
-				default: {},
-				options: [
-					{
-						displayName: 'Emit On',
-						name: 'emitOn',
-						type: 'options',
-						default: 'both',
-						options: [
-							{ name: 'Completed or Failed', value: 'both' },
-							{ name: 'Completed Only', value: 'completed' },
-							{ name: 'Failed Only', value: 'failed' },
-						],
-						description:
-							'Which finished tasks start the workflow. Unknown task IDs, and task IDs Stream refuses to look up, are always reported once.',
-					},
-					{
-						displayName: 'Concurrency',
-						name: 'concurrency',
-						type: 'number',
-						typeOptions: { minValue: 1, maxValue: 50 },
-						default: 10,
-						description: 'How many tasks are looked up at the same time during one poll',
-					},
-				],
-			},
+			optionsCollection([
+				{
+					displayName: 'Emit On',
+					name: 'emitOn',
+					type: 'options',
+					default: 'both',
+					options: [
+						{ name: 'Completed or Failed', value: 'both' },
+						{ name: 'Completed Only', value: 'completed' },
+						{ name: 'Failed Only', value: 'failed' },
+					],
+					description:
+						'Which finished tasks start the workflow. Unknown task IDs, and task IDs Stream refuses to look up, are always reported once.',
+				},
+				{
+					displayName: 'Concurrency',
+					name: 'concurrency',
+					type: 'number',
+					typeOptions: { minValue: 1, maxValue: 50 },
+					default: 10,
+					description: 'How many tasks are looked up at the same time during one poll',
+				},
+			]),
 		],
 	};
 

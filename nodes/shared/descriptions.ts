@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDisplayOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { RETRY_POLICY } from './retry';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './runner';
@@ -69,6 +69,45 @@ export const verifyOption: INodeProperties = {
 	description:
 		'Whether to look the call up again after the delete (for a Stream hard delete, after its task completed) and record "verified" only when it is gone. A call still readable fails the item.',
 };
+
+/** The Options of every delete: Dry Run, Ignore Not Found, Re-Run and Verify Erasure, between the provider's own and the transport's. */
+export function deletionOptions({
+	first = [],
+	verifyDescription,
+	extra = [],
+	transport = transportOptions,
+}: {
+	first?: INodeProperties[];
+	verifyDescription?: string;
+	extra?: INodeProperties[];
+	transport?: INodeProperties[];
+} = {}): INodeProperties {
+	const verify = verifyDescription ? { ...verifyOption, description: verifyDescription } : verifyOption;
+	return optionsCollection([...first, dryRunOption, ignoreNotFoundOption, rerunOption, verify, ...extra, ...transport]);
+}
+
+/** A resource's Operation selector. test/release/ux-guidelines.test.ts checks every one as n8n's lint would. */
+export function operationField(show: IDisplayOptions['show'], defaultOperation: string, options: INodePropertyOptions[]): INodeProperties {
+	return {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show },
+		options,
+		default: defaultOperation,
+	};
+}
+
+/** Call ID: every provider's one required identifier. */
+export function callIdFieldOf(placeholder: string, description: string): INodeProperties {
+	return { displayName: 'Call ID', name: 'callId', type: 'string', required: true, default: '', placeholder, description };
+}
+
+/** The Filters collection of a get many. */
+export function filtersCollection(options: INodeProperties[]): INodeProperties {
+	return { displayName: 'Filters', name: 'filters', type: 'collection', placeholder: 'Add filter', default: {}, options };
+}
 
 /** The "Options" collection every operation ends with. */
 export function optionsCollection(options: INodeProperties[]): INodeProperties {

@@ -70,3 +70,18 @@ test('every operation action is sentence case', () => {
 		expect({ at, action }).toEqual({ at, action: expect.stringMatching(/^[A-Z][a-z]+( [a-z]+)*$/) });
 	}
 });
+
+test('every Operation selector lists its options alphabetically, takes no expression, and defaults to one of them', () => {
+	const selectors = everyProperty.filter(([, property]) => property.name === 'operation');
+	expect(selectors.length).toBeGreaterThanOrEqual(7);
+	for (const [at, property] of selectors) {
+		const names = (property.options as INodePropertyOptions[]).map((option) => option.name);
+		const values = (property.options as INodePropertyOptions[]).map((option) => option.value);
+		expect({ at, names, noDataExpression: property.noDataExpression, defaultIsAnOption: values.includes(property.default as string) }).toEqual({
+			at,
+			names: [...names].sort((a, b) => a.localeCompare(b)),
+			noDataExpression: true,
+			defaultIsAnOption: true,
+		});
+	}
+});

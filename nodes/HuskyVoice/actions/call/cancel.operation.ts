@@ -1,8 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
-import { requireId } from '../../../shared/validation';
-import { callIdField, huskyCallIdRule, huskyTransportOptions } from '../../descriptions';
+import { apiKeyOperation, callIdField, huskyCallIdOf, huskyTransportOptions } from '../../descriptions';
 import type { HuskySession } from '../../session';
 import { huskyPaths } from '../../transport';
 import { optionsCollection } from '../../../shared/descriptions';
@@ -19,13 +17,10 @@ const properties: INodeProperties[] = [
 	optionsCollection(huskyTransportOptions),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['call'], operation: ['cancel'], authentication: ['apiKey'] } },
-	properties,
-);
+export const description = apiKeyOperation('cancel', properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, session: HuskySession): Promise<IDataObject> {
-	const callId = requireId(this.getNode(), this.getNodeParameter('callId', itemIndex), huskyCallIdRule, itemIndex);
+	const callId = huskyCallIdOf(this, itemIndex);
 	const response = await session.client.request({ method: 'POST', path: huskyPaths.cancel(callId), context: { callId } }, itemIndex);
 	return {
 		provider: 'huskyVoice',

@@ -2,12 +2,11 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { deletionAudit } from '../../../shared/audit';
-import { dryRunOption, ignoreNotFoundOption, optionsCollection, rerunOption, verifyOption } from '../../../shared/descriptions';
+import { deletionOptions } from '../../../shared/descriptions';
 import { answerError, notFoundOrError, unconfirmedDeletion, unverifiable, verifiedNow, verifyGone } from '../../../shared/erasure';
 import type { ApiRequest, ApiResponse } from '../../../shared/types';
-import { itemParameter, nodeOf } from '../../../shared/parameters';
-import { requireId } from '../../../shared/validation';
-import { callIdField, huskyCallIdRule, huskyTransportOptions } from '../../descriptions';
+import { itemParameter } from '../../../shared/parameters';
+import { callIdField, huskyCallIdOf, huskyTransportOptions } from '../../descriptions';
 import type { HuskySession } from '../../session';
 import { huskyPaths, isHuskyNotFound } from '../../transport';
 
@@ -36,13 +35,13 @@ const properties: INodeProperties[] = [
 		default: '',
 	},
 	callIdField,
-	optionsCollection([dryRunOption, ignoreNotFoundOption, rerunOption, verifyOption, ...huskyTransportOptions]),
+	deletionOptions({ transport: huskyTransportOptions }),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['delete'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, session: HuskySession): Promise<IDataObject> {
-	const callId = requireId(nodeOf(this), itemParameter(this, 'callId', itemIndex), huskyCallIdRule, itemIndex);
+	const callId = huskyCallIdOf(this, itemIndex);
 	const options = itemParameter<IDataObject>(this, 'options', itemIndex, {});
 	const via = session.viaWebhook ? 'webhook' : 'api';
 	const context = { callId };

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { operationField } from '../../../shared/descriptions';
 import * as cancelCall from './cancel.operation';
 import * as deleteCall from './delete.operation';
 import * as getCall from './get.operation';
@@ -7,46 +8,25 @@ import * as getCall from './get.operation';
 export { cancelCall as cancel, deleteCall as delete, getCall as get };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['call'], authentication: ['apiKey'] } },
-		options: [
-			{
-				name: 'Cancel',
-				value: 'cancel',
-				description: 'Stop a queued call from being dialled (keeps its record)',
-				action: 'Cancel a call',
-			},
-			{
-				name: 'Delete',
-				value: 'delete',
-				description:
-					"Permanently erase a completed call's customer data. Irreversible: run it with Dry Run first to confirm the call is deletable.",
-				action: 'Delete a call',
-			},
-			{ name: 'Get', value: 'get', description: 'Get a call and its status', action: 'Get a call' },
-		],
-		default: 'delete',
-	},
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['call'], authentication: ['webhookToken'] } },
-		options: [
-			{
-				name: 'Delete',
-				value: 'delete',
-				description: "Permanently erase a completed call's customer data (the webhook can only delete)",
-				action: 'Delete a call',
-			},
-		],
-		default: 'delete',
-	},
+	operationField({ resource: ['call'], authentication: ['apiKey'] }, 'delete', [
+		{ name: 'Cancel', value: 'cancel', description: 'Stop a queued call from being dialled (keeps its record)', action: 'Cancel a call' },
+		{
+			name: 'Delete',
+			value: 'delete',
+			description:
+				"Permanently erase a completed call's customer data. Irreversible: run it with Dry Run first to confirm the call is deletable.",
+			action: 'Delete a call',
+		},
+		{ name: 'Get', value: 'get', description: 'Get a call and its status', action: 'Get a call' },
+	]),
+	operationField({ resource: ['call'], authentication: ['webhookToken'] }, 'delete', [
+		{
+			name: 'Delete',
+			value: 'delete',
+			description: "Permanently erase a completed call's customer data (the webhook can only delete)",
+			action: 'Delete a call',
+		},
+	]),
 	...deleteCall.description,
 	...getCall.description,
 	...cancelCall.description,

@@ -2,14 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { deletionAudit } from '../../../shared/audit';
-import {
-	dryRunOption,
-	ignoreNotFoundOption,
-	optionsCollection,
-	rerunOption,
-	transportOptions,
-	verifyOption,
-} from '../../../shared/descriptions';
+import { deletionOptions } from '../../../shared/descriptions';
 import { notFoundOrError, unconfirmedDeletion, verifiedNow, verifyGone } from '../../../shared/erasure';
 import { itemParameter, nodeOf } from '../../../shared/parameters';
 import { requireId } from '../../../shared/validation';
@@ -26,18 +19,11 @@ const properties: INodeProperties[] = [
 		default: '',
 	},
 	callIdField,
-	optionsCollection([
-		apiVersionOption,
-		dryRunOption,
-		ignoreNotFoundOption,
-		rerunOption,
-		{
-			...verifyOption,
-			description:
-				'Whether to look the call up again after the hang-up and record "verified" only when Graph no longer knows it as an active call. A call still active fails the item.',
-		},
-		...transportOptions,
-	]),
+	deletionOptions({
+		first: [apiVersionOption],
+		verifyDescription:
+			'Whether to look the call up again after the hang-up and record "verified" only when Graph no longer knows it as an active call. A call still active fails the item.',
+	}),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['delete'] } }, properties);

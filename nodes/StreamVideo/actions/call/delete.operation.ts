@@ -2,14 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { deletionAudit } from '../../../shared/audit';
-import {
-	dryRunOption,
-	ignoreNotFoundOption,
-	optionsCollection,
-	rerunOption,
-	transportOptions,
-	verifyOption,
-} from '../../../shared/descriptions';
+import { deletionOptions } from '../../../shared/descriptions';
 import { unconfirmedDeletion, unverifiable, verifyGone } from '../../../shared/erasure';
 import { itemParameter, nodeOf } from '../../../shared/parameters';
 import { requireId } from '../../../shared/validation';
@@ -47,30 +40,27 @@ const properties: INodeProperties[] = [
 		default: '',
 		displayOptions: { show: { deleteMode: ['hard'] } },
 	},
-	optionsCollection([
-		dryRunOption,
-		ignoreNotFoundOption,
-		rerunOption,
-		verifyOption,
-		{
-			displayName: 'Wait for Completion',
-			name: 'waitForCompletion',
-			type: 'boolean',
-			default: false,
-			description:
-				'Whether to wait, for a hard delete, until Stream reports the erasure completed or failed. All items of the run are watched together.',
-		},
-		{
-			displayName: 'Wait Timeout (Seconds)',
-			name: 'waitTimeout',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 60,
-			description:
-				'Longest time to wait for all hard-delete tasks of this run. Items whose task is still running then report its last status.',
-		},
-		...transportOptions,
-	]),
+	deletionOptions({
+		extra: [
+			{
+				displayName: 'Wait for Completion',
+				name: 'waitForCompletion',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to wait, for a hard delete, until Stream reports the erasure completed or failed. All items of the run are watched together.',
+			},
+			{
+				displayName: 'Wait Timeout (Seconds)',
+				name: 'waitTimeout',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 60,
+				description:
+					'Longest time to wait for all hard-delete tasks of this run. Items whose task is still running then report its last status.',
+			},
+		],
+	}),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['delete'] } }, properties);

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, jsonParse, updateDisplayOptions } from 'n8n-workflow';
 
-import { optionsCollection, simplifyField, transportOptions } from '../../../shared/descriptions';
+import { filtersCollection, optionsCollection, simplifyField, transportOptions } from '../../../shared/descriptions';
 import { parseIdList, requireId } from '../../../shared/validation';
 import { userIdRule } from '../../descriptions';
 import { minimalCall } from '../../minimal';
@@ -30,81 +30,73 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { returnAll: [false] } },
 	},
 	simplifyField(FULL_CALL_ANSWER),
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add filter',
-		default: {},
-		options: [
-			{
-				displayName: 'Call Type',
-				name: 'callType',
-				type: 'string',
-				default: '',
-				description: 'Only calls of this type, such as "default"',
-			},
-			{
-				displayName: 'Created After',
-				name: 'createdAfter',
-				type: 'dateTime',
-				default: '',
-			},
-			{
-				displayName: 'Created Before',
-				name: 'createdBefore',
-				type: 'dateTime',
-				default: '',
-			},
-			{
-				displayName: 'Created By User ID',
-				name: 'createdByUserId',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. john-doe',
-				description: 'Only calls this Stream user created',
-			},
-			{
-				displayName: 'Ended After',
-				name: 'endedAfter',
-				type: 'dateTime',
-				default: '',
-			},
-			{
-				displayName: 'Ended Before',
-				name: 'endedBefore',
-				type: 'dateTime',
-				default: '',
-				description: 'Only calls that ended before this time, e.g. {{ $now.minus({ days: 30 }) }} for calls older than 30 days',
-			},
-			{
-				displayName: 'Include Live Calls',
-				name: 'includeLive',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to include calls with people in them right now (Stream\'s "ongoing"). Off by default, so a cleanup never touches a call in progress. A call everyone left without ending it is not live and is always found.',
-			},
-			{
-				displayName: 'Member User IDs',
-				name: 'memberIds',
-				type: 'string',
-				typeOptions: { rows: 2 },
-				default: '',
-				placeholder: 'e.g. john-doe, jane-roe',
-				description:
-					'Only calls that have any of these Stream users as a member, separated by commas or new lines. Use it to find everything one person took part in, for an erasure request.',
-			},
-			{
-				displayName: 'More Conditions (JSON)',
-				name: 'filterConditions',
-				type: 'json',
-				default: '{}',
-				description:
-					'Any other Stream filter_conditions, e.g. {"custom.region": {"$eq": "eu"}}. Combined with the filters above using $and.',
-			},
-		],
-	},
+	filtersCollection([
+		{
+			displayName: 'Call Type',
+			name: 'callType',
+			type: 'string',
+			default: '',
+			description: 'Only calls of this type, such as "default"',
+		},
+		{
+			displayName: 'Created After',
+			name: 'createdAfter',
+			type: 'dateTime',
+			default: '',
+		},
+		{
+			displayName: 'Created Before',
+			name: 'createdBefore',
+			type: 'dateTime',
+			default: '',
+		},
+		{
+			displayName: 'Created By User ID',
+			name: 'createdByUserId',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. john-doe',
+			description: 'Only calls this Stream user created',
+		},
+		{
+			displayName: 'Ended After',
+			name: 'endedAfter',
+			type: 'dateTime',
+			default: '',
+		},
+		{
+			displayName: 'Ended Before',
+			name: 'endedBefore',
+			type: 'dateTime',
+			default: '',
+			description: 'Only calls that ended before this time, e.g. {{ $now.minus({ days: 30 }) }} for calls older than 30 days',
+		},
+		{
+			displayName: 'Include Live Calls',
+			name: 'includeLive',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to include calls with people in them right now (Stream\'s "ongoing"). Off by default, so a cleanup never touches a call in progress. A call everyone left without ending it is not live and is always found.',
+		},
+		{
+			displayName: 'Member User IDs',
+			name: 'memberIds',
+			type: 'string',
+			typeOptions: { rows: 2 },
+			default: '',
+			placeholder: 'e.g. john-doe, jane-roe',
+			description:
+				'Only calls that have any of these Stream users as a member, separated by commas or new lines. Use it to find everything one person took part in, for an erasure request.',
+		},
+		{
+			displayName: 'More Conditions (JSON)',
+			name: 'filterConditions',
+			type: 'json',
+			default: '{}',
+			description: 'Any other Stream filter_conditions, e.g. {"custom.region": {"$eq": "eu"}}. Combined with the filters above using $and.',
+		},
+	]),
 	optionsCollection([
 		{
 			displayName: 'Sort',

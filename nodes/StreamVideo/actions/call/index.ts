@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { operationField } from '../../../shared/descriptions';
 import * as deleteCall from './delete.operation';
 import * as getCall from './get.operation';
 import * as getManyCalls from './getMany.operation';
@@ -7,34 +8,21 @@ import * as getManyCalls from './getMany.operation';
 export { deleteCall as delete, getCall as get, getManyCalls as getMany };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['call'] } },
-		options: [
-			{
-				name: 'Delete',
-				value: 'delete',
-				description: 'Soft or hard delete a call and its data. Irreversible: run it with Dry Run first to confirm the call.',
-				action: 'Delete a call',
-			},
-			{
-				name: 'Get',
-				value: 'get',
-				description: 'Look up a call',
-				action: 'Get a call',
-			},
-			{
-				name: 'Get Many',
-				value: 'getMany',
-				description: 'Find calls by end or creation time, type or any Stream filter',
-				action: 'Get many calls',
-			},
-		],
-		default: 'delete',
-	},
+	operationField({ resource: ['call'] }, 'delete', [
+		{
+			name: 'Delete',
+			value: 'delete',
+			description: 'Soft or hard delete a call and its data. Irreversible: run it with Dry Run first to confirm the call.',
+			action: 'Delete a call',
+		},
+		{ name: 'Get', value: 'get', description: 'Look up a call', action: 'Get a call' },
+		{
+			name: 'Get Many',
+			value: 'getMany',
+			description: 'Find calls by end or creation time, type or any Stream filter',
+			action: 'Get many calls',
+		},
+	]),
 	...deleteCall.description,
 	...getCall.description,
 	...getManyCalls.description,

@@ -2,14 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { deletionAudit } from '../../../shared/audit';
-import {
-	dryRunOption,
-	ignoreNotFoundOption,
-	optionsCollection,
-	rerunOption,
-	transportOptions,
-	verifyOption,
-} from '../../../shared/descriptions';
+import { deletionOptions } from '../../../shared/descriptions';
 import { unconfirmedDeletion, verifyGone, type GoneCheck } from '../../../shared/erasure';
 import { requireId } from '../../../shared/validation';
 import { callIdField, callTypeField, filenameRule, sessionIdRule } from '../../descriptions';
@@ -31,16 +24,9 @@ export function deleteFileOperation(files: CallFileResource) {
 		callTypeField,
 		callIdField,
 		...fileFields(files),
-		optionsCollection([
-			dryRunOption,
-			ignoreNotFoundOption,
-			rerunOption,
-			{
-				...verifyOption,
-				description: `Whether to list the call's ${files.kind} again after the delete and record "verified" only when the file is gone`,
-			},
-			...transportOptions,
-		]),
+		deletionOptions({
+			verifyDescription: `Whether to list the call's ${files.kind} again after the delete and record "verified" only when the file is gone`,
+		}),
 	];
 
 	return {

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { optionsCollection, simplifyField, transportOptions } from '../../../shared/descriptions';
+import { filtersCollection, optionsCollection, simplifyField, transportOptions } from '../../../shared/descriptions';
 import { callIdField, callTypeField } from '../../descriptions';
 import { minimalFile } from '../../minimal';
 import type { StreamSession } from '../../session';
@@ -15,22 +15,15 @@ export function getManyFilesOperation(files: CallFileResource) {
 		simplifyField(
 			`each ${files.label.toLowerCase()} as Stream lists it, with its signed url: a link that lets anyone holding it download the file`,
 		),
-		{
-			displayName: 'Filters',
-			name: 'filters',
-			type: 'collection',
-			placeholder: 'Add filter',
-			default: {},
-			options: [
-				{
-					displayName: 'Ended Before',
-					name: 'endedBefore',
-					type: 'dateTime',
-					default: '',
-					description: `Only ${files.kind} that ended before this time, e.g. {{ $now.minus({ days: 30 }) }} to keep 30 days`,
-				},
-			],
-		},
+		filtersCollection([
+			{
+				displayName: 'Ended Before',
+				name: 'endedBefore',
+				type: 'dateTime',
+				default: '',
+				description: `Only ${files.kind} that ended before this time, e.g. {{ $now.minus({ days: 30 }) }} to keep 30 days`,
+			},
+		]),
 		optionsCollection([...transportOptions]),
 	];
 	return {

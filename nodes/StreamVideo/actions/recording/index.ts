@@ -1,33 +1,6 @@
-import type { INodeProperties } from 'n8n-workflow';
+import { recordingFiles } from '../callFile/files';
+import { callFileResource } from '../callFile/resource';
 
-import * as deleteRecording from './delete.operation';
-import * as getManyRecordings from './getMany.operation';
-
-export { deleteRecording as delete, getManyRecordings as getMany };
-
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['recording'] } },
-		options: [
-			{
-				name: 'Delete',
-				value: 'delete',
-				description: 'Permanently delete one recording stored on Stream. Irreversible: run it with Dry Run first.',
-				action: 'Delete a recording',
-			},
-			{
-				name: 'Get Many',
-				value: 'getMany',
-				description: "List a call's recordings",
-				action: 'Get many recordings',
-			},
-		],
-		default: 'getMany',
-	},
-	...deleteRecording.description,
-	...getManyRecordings.description,
-];
+/** A call's recordings stored on Stream: the call-file resource (../callFile/), for recordings. */
+export const { description, getMany, delete: deleteRecording } = callFileResource(recordingFiles);
+export { deleteRecording as delete };
