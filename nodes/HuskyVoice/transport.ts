@@ -2,10 +2,12 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { parseErrorEnvelope } from '../shared/errors';
 import { ProviderClient } from '../shared/transport';
-import type { ProviderProfile, TransportOptions } from '../shared/types';
+import type { ProviderName, ProviderProfile, TransportOptions } from '../shared/types';
 import { pathSegment, requireBaseUrl } from '../shared/validation';
 import { minimalHuskyAnswer } from './minimal';
 
+/** The provider's name in audit records and error items. */
+export const HUSKY_VOICE: ProviderName = 'huskyVoice';
 export const HUSKY_API_CREDENTIAL = 'huskyVoiceApi';
 export const HUSKY_WEBHOOK_CREDENTIAL = 'huskyVoiceWebhookApi';
 /** HuskyVoice allows 60 requests per minute per key, in a sliding window. */
@@ -13,7 +15,7 @@ export const HUSKY_DEFAULT_RATE_LIMIT = 60;
 
 function huskyProfile(credentialType: string): ProviderProfile {
 	return {
-		provider: 'huskyVoice',
+		provider: HUSKY_VOICE,
 		displayName: 'HuskyVoice',
 		credentialType,
 		parseError: parseErrorEnvelope,

@@ -58,7 +58,7 @@ export class StreamSession implements BatchSession {
 		return notFoundOrError(
 			this.client,
 			response,
-			{ provider: 'streamVideo', callId, itemIndex, extra: identity, context },
+			{ callId, itemIndex, extra: identity, context },
 			{
 				matches: isStreamNotFound(response.status, response.body),
 				ignoreNotFound: options.ignoreNotFound === true,
@@ -114,7 +114,7 @@ export class StreamSession implements BatchSession {
 				description: `Task ${String(record.taskId)} ended as failed${record.taskError ? `: ${JSON.stringify(record.taskError)}` : ''}. Run the hard delete again; if the call is already gone, contact Stream support with the task ID.`,
 				itemIndex,
 			});
-			error.context = { ...error.context, ...context, provider: 'streamVideo', itemIndex };
+			error.context = { ...error.context, ...context, provider: client.profile.provider, itemIndex };
 			throw error;
 		}
 		if (record.taskStatus !== 'completed') {

@@ -19,15 +19,9 @@ export interface DeletionAudit extends IDataObject {
  * The audit record every delete returns: what was asked, what the provider answered and when.
  * Provider-specific fields (Stream's task id, Graph's request id) are added by the operation.
  */
-export function deletionAudit(
-	provider: ProviderName,
-	callId: string,
-	outcome: DeleteOutcome,
-	response: ApiResponse,
-	extra: IDataObject = {},
-): DeletionAudit {
+export function deletionAudit(callId: string, outcome: DeleteOutcome, response: ApiResponse, extra: IDataObject = {}): DeletionAudit {
 	const record: DeletionAudit = {
-		provider,
+		provider: response.provider,
 		callId,
 		deleted: outcome === 'deleted',
 		outcome,

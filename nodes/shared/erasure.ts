@@ -4,7 +4,7 @@ import type { DeletionAudit } from './audit';
 import { deletionAudit } from './audit';
 import { sleepUnlessCancelled } from './cancellation';
 import { ProviderRequestFailure, type ProviderClient } from './transport';
-import type { ApiRequest, ApiResponse, ItemIdentity, ProviderName } from './types';
+import type { ApiRequest, ApiResponse, ItemIdentity } from './types';
 
 /**
  * Look-ups after a delete before the item counts as still readable. Providers are eventually consistent:
@@ -139,11 +139,11 @@ export interface NotFoundRule {
 export function notFoundOrError(
 	client: ProviderClient,
 	response: ApiResponse,
-	item: { provider: ProviderName; callId: string; itemIndex: number; extra: IDataObject; context: ItemIdentity },
+	item: { callId: string; itemIndex: number; extra: IDataObject; context: ItemIdentity },
 	rule: NotFoundRule,
 ): DeletionAudit {
 	if (rule.matches && (rule.ignoreNotFound || response.retriedAfterLostResponse)) {
-		return deletionAudit(item.provider, item.callId, 'not_found', response, item.extra);
+		return deletionAudit(item.callId, 'not_found', response, item.extra);
 	}
 	throw client.toNodeError(
 		client.failureFrom(response),

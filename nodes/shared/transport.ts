@@ -107,6 +107,7 @@ export class ProviderClient {
 				((outcome.status >= 200 && outcome.status < 300) || acceptStatuses.includes(outcome.status));
 			if (succeeded) {
 				return {
+					provider: this.profile.provider,
 					status: outcome.status as number,
 					body: (outcome.body ?? {}) as IDataObject,
 					headers: outcome.headers,

@@ -21,6 +21,8 @@ export interface ApiRequest {
 }
 
 export interface ApiResponse {
+	/** Who answered: the audit record and the error item name it. */
+	provider: ProviderName;
 	status: number;
 	body: IDataObject;
 	headers: Record<string, string>;

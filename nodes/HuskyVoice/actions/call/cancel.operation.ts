@@ -23,7 +23,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 	const callId = huskyCallIdOf(this, itemIndex);
 	const response = await session.client.request({ method: 'POST', path: huskyPaths.cancel(callId), context: { callId } }, itemIndex);
 	return {
-		provider: 'huskyVoice',
+		provider: session.client.profile.provider,
 		callId,
 		cancelled: response.body.success === true || response.body.status === 'cancelled',
 		status: response.body.status,

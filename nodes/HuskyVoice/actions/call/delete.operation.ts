@@ -51,7 +51,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 			// Nothing is sent: the webhook can only delete, and a dry run must never be what breaks a run.
 			const requestedAt = new Date().toISOString();
 			return {
-				provider: 'huskyVoice',
+				provider: session.client.profile.provider,
 				callId,
 				deleted: false,
 				outcome: 'dry_run',
@@ -69,12 +69,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 			return notFoundOrError(
 				session.client,
 				response,
-				{ provider: 'huskyVoice', callId, itemIndex, extra: { via }, context },
+				{ callId, itemIndex, extra: { via }, context },
 				{ matches: isHuskyNotFound(response.status, response.body), ignoreNotFound: options.ignoreNotFound === true, advice: GONE_ADVICE },
 			);
 		}
 		const call = (response.body.data ?? {}) as IDataObject;
-		return deletionAudit('huskyVoice', callId, 'dry_run', response, {
+		return deletionAudit(callId, 'dry_run', response, {
 			via,
 			status: call.status,
 			deletable: call.status === 'completed',
@@ -107,7 +107,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 					: undefined;
 	if (unconfirmed) throw unconfirmedDeletion(session.client, response, itemIndex, context, unconfirmed);
 
-	const record = deletionAudit('huskyVoice', callId, 'deleted', response, { via });
+	const record = deletionAudit(callId, 'deleted', response, { via });
 	if (options.verify === true) {
 		Object.assign(
 			record,
@@ -144,7 +144,7 @@ async function notFound(
 	via: string,
 ): Promise<IDataObject> {
 	const client = session.client;
-	const item = { provider: 'huskyVoice' as const, callId, itemIndex, context: { callId } };
+	const item = { callId, itemIndex, context: { callId } };
 	const matches = isHuskyNotFound(response.status, response.body);
 	const ignoreNotFound = options.ignoreNotFound === true;
 	if (!matches || session.viaWebhook) {

@@ -43,7 +43,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 		return notFoundOrError(
 			session.client,
 			response,
-			{ provider: 'microsoftGraph', callId, itemIndex, extra: { apiVersion, hungUp: false, ...verified }, context },
+			{ callId, itemIndex, extra: { apiVersion, hungUp: false, ...verified }, context },
 			{
 				matches: isGraphCallNotFound(response.status, response.body),
 				ignoreNotFound: options.ignoreNotFound === true,
@@ -52,7 +52,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 		);
 	}
 	if (dryRun) {
-		return deletionAudit('microsoftGraph', callId, 'dry_run', response, {
+		return deletionAudit(callId, 'dry_run', response, {
 			apiVersion,
 			wouldHangUp: true,
 			state: response.body.state,
@@ -62,7 +62,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 	// DELETE /communications/calls/{id} answers 204 No Content (learn.microsoft.com/graph/api/call-delete).
 	if (response.status !== 204)
 		throw unconfirmedDeletion(session.client, response, itemIndex, context, `HTTP ${response.status} instead of 204`);
-	const record = deletionAudit('microsoftGraph', callId, 'deleted', response, {
+	const record = deletionAudit(callId, 'deleted', response, {
 		apiVersion,
 		hungUp: true,
 		clientRequestId: response.headers['client-request-id'],

@@ -83,7 +83,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 		);
 		if (response.status === 404) return session.notFound(response, callId, identity, options, itemIndex);
 		const call = (response.body.call ?? {}) as IDataObject;
-		return deletionAudit('streamVideo', callId, 'dry_run', response, {
+		return deletionAudit(callId, 'dry_run', response, {
 			...identity,
 			wouldDelete: true,
 			// What a dry run shows of the call: identifiers, times, states and counts, never members or custom data.
@@ -124,7 +124,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 						: undefined;
 	if (unconfirmed) throw unconfirmedDeletion(session.client, response, itemIndex, { ...context, cid }, unconfirmed);
 
-	const record = deletionAudit('streamVideo', callId, 'deleted', response, identity);
+	const record = deletionAudit(callId, 'deleted', response, identity);
 	if (hard) {
 		record.taskId = taskId as string;
 		record.taskStatus = 'pending';

@@ -54,7 +54,7 @@ export function deleteFileOperation(files: CallFileResource) {
 					error.context = { ...error.context, ...context };
 					throw error;
 				}
-				return deletionAudit('streamVideo', callId, entry ? 'dry_run' : 'not_found', response, {
+				return deletionAudit(callId, entry ? 'dry_run' : 'not_found', response, {
 					...identity,
 					wouldDelete: entry !== undefined,
 					...(entry ? { file: minimalFile(entry, callType, callId) } : {}),
@@ -76,7 +76,7 @@ export function deleteFileOperation(files: CallFileResource) {
 			if (response.status !== 200) {
 				throw unconfirmedDeletion(session.client, response, itemIndex, context, `HTTP ${response.status} instead of 200`);
 			}
-			const record = deletionAudit('streamVideo', callId, 'deleted', response, identity);
+			const record = deletionAudit(callId, 'deleted', response, identity);
 			if (options.verify === true) {
 				const gone: GoneCheck = {
 					request: listRequest(files, callType, callId),
