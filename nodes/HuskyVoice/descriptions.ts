@@ -1,9 +1,8 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { callIdFieldOf, transportOptions } from '../shared/descriptions';
-import { itemParameter, nodeOf } from '../shared/parameters';
-import { requireId, type IdRule } from '../shared/validation';
+import type { IdRule } from '../shared/validation';
 import { HUSKY_DEFAULT_RATE_LIMIT } from './transport';
 
 /** HuskyVoice call IDs are UUIDs or `call_…` (docs.huskyvoice.ai, Call Status). */
@@ -14,11 +13,6 @@ export const huskyCallIdRule: IdRule = {
 	pattern: /^[A-Za-z0-9_-]+$/,
 	patternHint: 'HuskyVoice call IDs look like 550e8400-e29b-41d4-a716-446655440000 or call_abc123.',
 };
-
-/** One item's Call ID, checked against the rule above. */
-export function huskyCallIdOf(ctx: IExecuteFunctions, itemIndex: number): string {
-	return requireId(nodeOf(ctx), itemParameter(ctx, 'callId', itemIndex), huskyCallIdRule, itemIndex);
-}
 
 export const callIdField = callIdFieldOf(
 	'e.g. 550e8400-e29b-41d4-a716-446655440000',

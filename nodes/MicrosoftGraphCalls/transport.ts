@@ -3,18 +3,16 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { parseErrorEnvelope } from '../shared/errors';
 import { ProviderClient } from '../shared/transport';
-import type { ProviderName, ProviderProfile, TransportOptions } from '../shared/types';
+import type { ProviderProfile, TransportOptions } from '../shared/types';
 import { pathSegment, requireBaseUrl } from '../shared/validation';
 import { minimalGraphAnswer } from './minimal';
 import { graphEndpoints, tenantIdProblem } from '../../credentials/microsoftCloud';
 
-/** The provider's name in audit records and error items. */
-export const MICROSOFT_GRAPH: ProviderName = 'microsoftGraph';
 export const GRAPH_CREDENTIAL = 'microsoftGraphCallsApi';
 
 /** Graph errors: `{"error": {"code", "message", "innerError": {"request-id", ...}}}`. */
 export const graphProfile: ProviderProfile = {
-	provider: MICROSOFT_GRAPH,
+	provider: 'microsoftGraph',
 	displayName: 'Microsoft Graph',
 	credentialType: GRAPH_CREDENTIAL,
 	parseError: parseErrorEnvelope,

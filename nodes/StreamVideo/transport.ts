@@ -2,18 +2,16 @@ import type { IDataObject, IExecuteFunctions, IPollFunctions } from 'n8n-workflo
 
 import type { GoneCheck } from '../shared/erasure';
 import { DEFAULT_TRANSPORT_OPTIONS, ProviderClient } from '../shared/transport';
-import type { ProviderName, ProviderProfile, TransportOptions } from '../shared/types';
+import type { ProviderProfile, TransportOptions } from '../shared/types';
 import { toIsoTime } from '../shared/time';
 import { pathSegment, requireBaseUrl } from '../shared/validation';
 import { minimalStreamAnswer } from './minimal';
 
-/** The provider's name in audit records and error items. */
-export const STREAM_VIDEO: ProviderName = 'streamVideo';
 export const STREAM_CREDENTIAL = 'streamVideoApi';
 
 /** Stream errors: `{"code": 16, "message": "...", "StatusCode": 404, ...}`. */
 export const streamProfile: ProviderProfile = {
-	provider: STREAM_VIDEO,
+	provider: 'streamVideo',
 	displayName: 'Stream Video',
 	credentialType: STREAM_CREDENTIAL,
 	parseError(status, body) {

@@ -1,5 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 
+import { requireId, type IdRule } from './validation';
+
 /** A parameter's value for one item, or what resolving it threw. */
 type Resolved = { value?: unknown; error?: unknown };
 
@@ -94,4 +96,9 @@ function resolveAhead<T>(ctx: IExecuteFunctions, state: ExecutionParameters, nam
 	byItem.delete(itemIndex);
 	if ('error' in resolved) throw resolved.error;
 	return resolved.value as T;
+}
+
+/** The ID parameter a rule is for (the parameter named by its `field`), for one item, checked against the rule. */
+export function idParameter(ctx: IExecuteFunctions, rule: IdRule, itemIndex: number): string {
+	return requireId(nodeOf(ctx), itemParameter(ctx, rule.field, itemIndex), rule, itemIndex);
 }

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { runOperation, type OperationMap } from '../../shared/runner';
 import { GraphSession } from '../session';
-import { MICROSOFT_GRAPH } from '../transport';
+import { graphProfile } from '../transport';
 import * as call from './call';
 
 const operations: OperationMap<GraphSession> = {
@@ -10,5 +10,5 @@ const operations: OperationMap<GraphSession> = {
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await runOperation(this, MICROSOFT_GRAPH, operations, async (concurrency) => await GraphSession.create(this, concurrency));
+	return await runOperation(this, graphProfile.provider, operations, async (concurrency) => await GraphSession.create(this, concurrency));
 }

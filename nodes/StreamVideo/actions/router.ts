@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { runOperation, type OperationMap } from '../../shared/runner';
 import { StreamSession } from '../session';
-import { STREAM_VIDEO } from '../transport';
+import { streamProfile } from '../transport';
 import * as call from './call';
 import * as recording from './recording';
 import * as task from './task';
@@ -16,5 +16,5 @@ const operations: OperationMap<StreamSession> = {
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await runOperation(this, STREAM_VIDEO, operations, async (concurrency) => await StreamSession.create(this, concurrency));
+	return await runOperation(this, streamProfile.provider, operations, async (concurrency) => await StreamSession.create(this, concurrency));
 }

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { apiKeyOperation, callIdField, huskyCallIdOf, huskyTransportOptions } from '../../descriptions';
+import { idParameter } from '../../../shared/parameters';
+import { apiKeyOperation, callIdField, huskyCallIdRule, huskyTransportOptions } from '../../descriptions';
 import type { HuskySession } from '../../session';
 import { huskyPaths } from '../../transport';
 import { optionsCollection } from '../../../shared/descriptions';
@@ -20,7 +21,7 @@ const properties: INodeProperties[] = [
 export const description = apiKeyOperation('cancel', properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, session: HuskySession): Promise<IDataObject> {
-	const callId = huskyCallIdOf(this, itemIndex);
+	const callId = idParameter(this, huskyCallIdRule, itemIndex);
 	const response = await session.client.request({ method: 'POST', path: huskyPaths.cancel(callId), context: { callId } }, itemIndex);
 	return {
 		provider: session.client.profile.provider,

@@ -5,8 +5,8 @@ import { deletionAudit } from '../../../shared/audit';
 import { deletionOptions } from '../../../shared/descriptions';
 import { answerError, notFoundOrError, unconfirmedDeletion, unverifiable, verifiedNow, verifyGone } from '../../../shared/erasure';
 import type { ApiRequest, ApiResponse } from '../../../shared/types';
-import { itemParameter } from '../../../shared/parameters';
-import { callIdField, huskyCallIdOf, huskyTransportOptions } from '../../descriptions';
+import { idParameter, itemParameter } from '../../../shared/parameters';
+import { callIdField, huskyCallIdRule, huskyTransportOptions } from '../../descriptions';
 import type { HuskySession } from '../../session';
 import { huskyPaths, isHuskyNotFound } from '../../transport';
 
@@ -41,7 +41,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['delete'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, session: HuskySession): Promise<IDataObject> {
-	const callId = huskyCallIdOf(this, itemIndex);
+	const callId = idParameter(this, huskyCallIdRule, itemIndex);
 	const options = itemParameter<IDataObject>(this, 'options', itemIndex, {});
 	const via = session.viaWebhook ? 'webhook' : 'api';
 	const context = { callId };

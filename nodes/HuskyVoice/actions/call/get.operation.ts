@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { apiKeyOperation, callIdField, huskyCallIdOf, huskyTransportOptions } from '../../descriptions';
+import { idParameter } from '../../../shared/parameters';
+import { apiKeyOperation, callIdField, huskyCallIdRule, huskyTransportOptions } from '../../descriptions';
 import type { HuskySession } from '../../session';
 import { huskyPaths } from '../../transport';
 import { optionsCollection, simplifyField } from '../../../shared/descriptions';
@@ -15,7 +16,7 @@ const properties: INodeProperties[] = [
 export const description = apiKeyOperation('get', properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, session: HuskySession): Promise<IDataObject> {
-	const callId = huskyCallIdOf(this, itemIndex);
+	const callId = idParameter(this, huskyCallIdRule, itemIndex);
 	const response = await session.client.request({ method: 'GET', path: huskyPaths.call(callId), context: { callId } }, itemIndex);
 	const call = (response.body.data ?? response.body) as IDataObject;
 	if (this.getNodeParameter('simplify', itemIndex, true) === true) return minimalCall(call);

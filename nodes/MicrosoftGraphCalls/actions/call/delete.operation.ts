@@ -4,8 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { deletionAudit } from '../../../shared/audit';
 import { deletionOptions } from '../../../shared/descriptions';
 import { notFoundOrError, unconfirmedDeletion, verifiedNow, verifyGone } from '../../../shared/erasure';
-import { itemParameter, nodeOf } from '../../../shared/parameters';
-import { requireId } from '../../../shared/validation';
+import { idParameter, itemParameter } from '../../../shared/parameters';
 import { apiVersionOption, callIdField, graphCallIdRule } from '../../descriptions';
 import type { GraphSession } from '../../session';
 import { graphPaths, isGraphCallNotFound } from '../../transport';
@@ -29,7 +28,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['delete'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, session: GraphSession): Promise<IDataObject> {
-	const callId = requireId(nodeOf(this), itemParameter(this, 'callId', itemIndex), graphCallIdRule, itemIndex);
+	const callId = idParameter(this, graphCallIdRule, itemIndex);
 	const options = itemParameter<IDataObject>(this, 'options', itemIndex, {});
 	const apiVersion = String(options.apiVersion ?? 'v1.0');
 	const path = graphPaths.call(apiVersion, callId);

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { optionsCollection, simplifyField, transportOptions } from '../../../shared/descriptions';
-import { requireId } from '../../../shared/validation';
+import { idParameter } from '../../../shared/parameters';
 import { apiVersionOption, callIdField, graphCallIdRule } from '../../descriptions';
 import { minimalCall } from '../../minimal';
 import type { GraphSession } from '../../session';
@@ -19,7 +19,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['get'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, session: GraphSession): Promise<IDataObject> {
-	const callId = requireId(this.getNode(), this.getNodeParameter('callId', itemIndex), graphCallIdRule, itemIndex);
+	const callId = idParameter(this, graphCallIdRule, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const response = await session.client.request(
 		{ method: 'GET', path: graphPaths.call(String(options.apiVersion ?? 'v1.0'), callId), context: { callId } },

@@ -4,8 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { deletionAudit } from '../../../shared/audit';
 import { deletionOptions } from '../../../shared/descriptions';
 import { unconfirmedDeletion, unverifiable, verifyGone } from '../../../shared/erasure';
-import { itemParameter, nodeOf } from '../../../shared/parameters';
-import { requireId } from '../../../shared/validation';
+import { idParameter, itemParameter } from '../../../shared/parameters';
 import { callIdField, callIdRule, callTypeField, callTypeRule } from '../../descriptions';
 import { minimalCall } from '../../minimal';
 import type { StreamIdentity, StreamSession } from '../../session';
@@ -66,9 +65,8 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['delete'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, session: StreamSession): Promise<IDataObject> {
-	const node = nodeOf(this);
-	const callType = requireId(node, itemParameter(this, 'callType', itemIndex), callTypeRule, itemIndex);
-	const callId = requireId(node, itemParameter(this, 'callId', itemIndex), callIdRule, itemIndex);
+	const callType = idParameter(this, callTypeRule, itemIndex);
+	const callId = idParameter(this, callIdRule, itemIndex);
 	const hard = itemParameter(this, 'deleteMode', itemIndex) === 'hard';
 	const options = itemParameter<IDataObject>(this, 'options', itemIndex, {});
 	const cid = `${callType}:${callId}`;

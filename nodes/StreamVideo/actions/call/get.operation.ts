@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { idParameter } from '../../../shared/parameters';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { optionsCollection, simplifyField, transportOptions } from '../../../shared/descriptions';
-import { requireId } from '../../../shared/validation';
 import { callIdField, callIdRule, callTypeField, callTypeRule } from '../../descriptions';
 import { minimalCall } from '../../minimal';
 import type { StreamSession } from '../../session';
@@ -22,9 +22,8 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['get'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, session: StreamSession): Promise<IDataObject> {
-	const node = this.getNode();
-	const callType = requireId(node, this.getNodeParameter('callType', itemIndex), callTypeRule, itemIndex);
-	const callId = requireId(node, this.getNodeParameter('callId', itemIndex), callIdRule, itemIndex);
+	const callType = idParameter(this, callTypeRule, itemIndex);
+	const callId = idParameter(this, callIdRule, itemIndex);
 	const response = await session.client.request(
 		{ method: 'GET', path: streamPaths.call(callType, callId), rateLimitKey: 'getCall', context: { callId, callType } },
 		itemIndex,

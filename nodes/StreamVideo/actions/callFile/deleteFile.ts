@@ -4,12 +4,12 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { deletionAudit } from '../../../shared/audit';
 import { deletionOptions } from '../../../shared/descriptions';
 import { unconfirmedDeletion, verifyGone, type GoneCheck } from '../../../shared/erasure';
-import { requireId } from '../../../shared/validation';
-import { callIdField, callTypeField, filenameRule, sessionIdRule } from '../../descriptions';
+import { idParameter } from '../../../shared/parameters';
+import { callIdField, callIdRule, callTypeField, callTypeRule, filenameRule, sessionIdRule } from '../../descriptions';
 import { minimalFile } from '../../minimal';
 import type { StreamSession } from '../../session';
 import { isStreamNotFound, streamPaths } from '../../transport';
-import { entriesOf, fileFields, listFiles, listRequest, readCallIdentity, type CallFileResource } from './files';
+import { entriesOf, fileFields, listFiles, listRequest, type CallFileResource } from './files';
 
 /** Delete: one stored file of one session, with an audit record. */
 export function deleteFileOperation(files: CallFileResource) {
@@ -33,9 +33,10 @@ export function deleteFileOperation(files: CallFileResource) {
 		description: updateDisplayOptions({ show: { resource: [files.resource], operation: ['delete'] } }, properties),
 		async execute(this: IExecuteFunctions, itemIndex: number, session: StreamSession): Promise<IDataObject> {
 			const node = this.getNode();
-			const { callType, callId } = readCallIdentity(this, itemIndex);
-			const sessionId = requireId(node, this.getNodeParameter('sessionId', itemIndex), sessionIdRule, itemIndex);
-			const filename = requireId(node, this.getNodeParameter('filename', itemIndex), filenameRule, itemIndex);
+			const callType = idParameter(this, callTypeRule, itemIndex);
+			const callId = idParameter(this, callIdRule, itemIndex);
+			const sessionId = idParameter(this, sessionIdRule, itemIndex);
+			const filename = idParameter(this, filenameRule, itemIndex);
 			const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 			const cid = `${callType}:${callId}`;
 			const identity = { callType, cid, sessionId, filename, resource: files.resource };

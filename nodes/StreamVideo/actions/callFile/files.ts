@@ -1,8 +1,6 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { ApiRequest, ApiResponse } from '../../../shared/types';
-import { requireId } from '../../../shared/validation';
-import { callIdRule, callTypeRule } from '../../descriptions';
 import type { StreamSession } from '../../session';
 import { streamPaths, type CallFileKind } from '../../transport';
 
@@ -69,11 +67,4 @@ export async function listFiles(
 export function entriesOf(response: ApiResponse, files: CallFileResource): IDataObject[] {
 	const entries = response.body[files.kind];
 	return Array.isArray(entries) ? (entries as IDataObject[]) : [];
-}
-
-export function readCallIdentity(ctx: IExecuteFunctions, itemIndex: number) {
-	const node = ctx.getNode();
-	const callType = requireId(node, ctx.getNodeParameter('callType', itemIndex), callTypeRule, itemIndex);
-	const callId = requireId(node, ctx.getNodeParameter('callId', itemIndex), callIdRule, itemIndex);
-	return { callType, callId };
 }

@@ -1,11 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { idParameter } from '../../../shared/parameters';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { filtersCollection, optionsCollection, simplifyField, transportOptions } from '../../../shared/descriptions';
-import { callIdField, callTypeField } from '../../descriptions';
+import { callIdField, callIdRule, callTypeField, callTypeRule } from '../../descriptions';
 import { minimalFile } from '../../minimal';
 import type { StreamSession } from '../../session';
-import { entriesOf, listFiles, readCallIdentity, type CallFileResource } from './files';
+import { entriesOf, listFiles, type CallFileResource } from './files';
 
 /** Get Many: every recording (or transcription) of a call, one item each. */
 export function getManyFilesOperation(files: CallFileResource) {
@@ -29,7 +30,8 @@ export function getManyFilesOperation(files: CallFileResource) {
 	return {
 		description: updateDisplayOptions({ show: { resource: [files.resource], operation: ['getMany'] } }, properties),
 		async execute(this: IExecuteFunctions, itemIndex: number, session: StreamSession): Promise<IDataObject[]> {
-			const { callType, callId } = readCallIdentity(this, itemIndex);
+			const callType = idParameter(this, callTypeRule, itemIndex);
+			const callId = idParameter(this, callIdRule, itemIndex);
 			const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 			const endedBefore = filters.endedBefore ? Date.parse(String(filters.endedBefore)) : undefined;
 			if (endedBefore !== undefined && Number.isNaN(endedBefore)) {

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { optionsCollection, transportOptions } from '../../../shared/descriptions';
-import { requireId } from '../../../shared/validation';
+import { idParameter } from '../../../shared/parameters';
 import { taskIdRule } from '../../descriptions';
 import type { StreamSession } from '../../session';
 import { describeTask, streamPaths } from '../../transport';
@@ -23,7 +23,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['task'], operation: ['get'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, session: StreamSession): Promise<IDataObject> {
-	const taskId = requireId(this.getNode(), this.getNodeParameter('taskId', itemIndex), taskIdRule, itemIndex);
+	const taskId = idParameter(this, taskIdRule, itemIndex);
 	const response = await session.client.request(
 		{ method: 'GET', path: streamPaths.task(taskId), rateLimitKey: 'getTask', context: { taskId } },
 		itemIndex,
