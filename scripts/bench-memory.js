@@ -1,13 +1,16 @@
 'use strict';
 // One memory measurement for `npm run bench`: N Stream soft deletes through the real n8n-core engine,
 // in this fresh process, against the emulators at the given URL. Prints one JSON line.
-//   node bench-memory.js <N> <emulator URL> [ours|helper]
+//   node bench-memory.js <N> <emulator URL> [ours|helper|http <node JSON> <n8n-nodes-base node file>]
 // `helper` runs a stand-in node that only calls n8n's HTTP helper: the floor any node pays.
+// `http` runs n8n-nodes-base's HTTP Request node (the cached n8n runtime's copy), configured as the JSON says.
 const path = require('node:path');
 
-const [, , countArg, emulatorUrl, subject = 'ours'] = process.argv;
+const [, , countArg, emulatorUrl, subject = 'ours', nodeJson, baseNodeFile] = process.argv;
 const N = Number(countArg);
-const harness = require(path.join(__dirname, '..', '.cache', 'bench', 'dev', 'harness', 'n8n-inprocess.js'));
+const built = path.join(__dirname, '..', '.cache', 'bench', 'dev');
+const harness = require(path.join(built, 'harness', 'n8n-inprocess.js'));
+const { runBaseNode } = require(path.join(built, 'bench-floor', 'base-node-inprocess.js'));
 const { SANDBOX } = require('../dev/emulators/server');
 const { request } = require('undici');
 
@@ -24,6 +27,8 @@ async function control(route, body) {
 
 async function main() {
 	await harness.loadPackage();
+	// Loaded before the baseline, as our package is: module code is not what the run costs.
+	if (subject === 'http') require(baseNodeFile);
 	const store = new harness.CredentialStore();
 	store.set('stream', { apiKey: SANDBOX.stream.apiKey, apiSecret: SANDBOX.stream.apiSecret, baseUrl: `${emulatorUrl}/stream` });
 	await control('stream/configure', { perSecondCap: false, rateLimits: { deleteCall: 1e9 } });
@@ -48,30 +53,38 @@ async function main() {
 		peak = Math.max(peak, usage.rss);
 	}, 50);
 	const started = Date.now();
-	const result = await harness.runWorkflow(
-		[
-			{ name: 'Items', type: 'test.items', parameters: { items } },
-			subject === 'helper'
-				? {
-						name: 'Stream Video',
-						type: 'test.helperOnly',
-						parameters: { baseUrl: `${emulatorUrl}/stream` },
-						credentials: { streamVideoApi: { id: 'stream', name: 'Stream' } },
-					}
-				: {
-						name: 'Stream Video',
-						type: 'streamVideo',
-						parameters: { resource: 'call', operation: 'delete', callType: 'default', callId: '={{ $json.callId }}', options: {} },
-						credentials: { streamVideoApi: { id: 'stream', name: 'Stream' } },
-						onError: 'continueRegularOutput',
-					},
-		],
-		store,
-	);
+	const result =
+		subject === 'http'
+			? await runBaseNode(baseNodeFile, { ...JSON.parse(nodeJson), name: 'Stream Video' }, items)
+			: await harness.runWorkflow(
+					[
+						{ name: 'Items', type: 'test.items', parameters: { items } },
+						subject === 'helper'
+							? {
+									name: 'Stream Video',
+									type: 'test.helperOnly',
+									parameters: { baseUrl: `${emulatorUrl}/stream` },
+									credentials: { streamVideoApi: { id: 'stream', name: 'Stream' } },
+								}
+							: {
+									name: 'Stream Video',
+									type: 'streamVideo',
+									parameters: { resource: 'call', operation: 'delete', callType: 'default', callId: '={{ $json.callId }}', options: {} },
+									credentials: { streamVideoApi: { id: 'stream', name: 'Stream' } },
+									onError: 'continueRegularOutput',
+								},
+					],
+					store,
+				);
 	clearInterval(sampler);
 	peak = Math.max(peak, process.memoryUsage().rss);
 	const output = result.output('Stream Video');
-	const deleted = output.filter((item) => item.deleted === true).length;
+	// The HTTP Request node outputs Stream's answer ({ call, duration }); ours and the helper say deleted: true.
+	const deleted = output.filter((item) =>
+		subject === 'http' ? item.error === undefined && typeof item.call === 'object' : item.deleted === true,
+	).length;
+	// The size of what the node hands on: its output items' json, as JSON text.
+	const outputJsonMB = Number((Buffer.byteLength(JSON.stringify(output)) / MB).toFixed(1));
 	// What stays after garbage collection while n8n still holds the run's items (input and output).
 	global.gc();
 	const retainedHeap = process.memoryUsage().heapUsed - baselineHeap;
@@ -85,7 +98,7 @@ async function main() {
 			perItemKB: Number(((peak - baseline) / N / 1024).toFixed(2)),
 			heapAtPeakMB: Math.round(peakHeapTotal / MB),
 			heapHeldAfterRunMB: Math.round(retainedHeap / MB),
-			outputJsonMB: Number((JSON.stringify(output).length / MB).toFixed(1)),
+			outputJsonMB,
 		})}\n`,
 	);
 }
