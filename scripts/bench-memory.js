@@ -4,6 +4,7 @@
 //   node bench-memory.js <N> <emulator URL> [ours|helper|http <node JSON> <n8n-nodes-base node file>]
 // `helper` runs a stand-in node that only calls n8n's HTTP helper: the floor any node pays.
 // `http` runs n8n-nodes-base's HTTP Request node (the cached n8n runtime's copy), configured as the JSON says.
+const fs = require('node:fs');
 const path = require('node:path');
 
 const [, , countArg, emulatorUrl, subject = 'ours', nodeJson, baseNodeFile] = process.argv;
@@ -47,10 +48,23 @@ async function main() {
 	let peak = baseline;
 	// Where the peak lives: V8's heap (live objects and garbage not yet collected) or native memory.
 	let peakHeapTotal = 0;
+	// Open files (sockets, mostly): a node that sends every request at once meets the machine's limit (`ulimit -n`).
+	let peakOpenFiles = 0;
+	let lastReport = 0;
 	const sampler = setInterval(() => {
-		const usage = process.memoryUsage();
-		if (usage.rss > peak) peakHeapTotal = usage.heapTotal;
-		peak = Math.max(peak, usage.rss);
+		try {
+			const usage = process.memoryUsage();
+			if (usage.rss > peak) peakHeapTotal = usage.heapTotal;
+			peak = Math.max(peak, usage.rss);
+			peakOpenFiles = Math.max(peakOpenFiles, fs.readdirSync('/proc/self/fd').length);
+		} catch {
+			// out of file descriptors for a moment: the next sample counts
+		}
+		// Progress on stderr, so that a run that dies (out of memory, out of files) still says how far it got.
+		if (Date.now() - lastReport >= 1000) {
+			lastReport = Date.now();
+			process.stderr.write(`progress ${JSON.stringify({ peakAboveBaselineMB: Math.round((peak - baseline) / MB), peakOpenFiles })}\n`);
+		}
 	}, 50);
 	const started = Date.now();
 	const result =
@@ -99,6 +113,7 @@ async function main() {
 			heapAtPeakMB: Math.round(peakHeapTotal / MB),
 			heapHeldAfterRunMB: Math.round(retainedHeap / MB),
 			outputJsonMB,
+			peakOpenFiles,
 		})}\n`,
 	);
 }

@@ -582,15 +582,18 @@ async function memory(emulator) {
 	// The anchor: n8n-nodes-base's HTTP Request node from the cached n8n 2.41.1 (the same release as the n8n-core the
 	// in-process engine runs), set up as scenario A's httpStreamDelete.
 	const baseNodeFile = path.join(ensureRuntime().n8nDir, 'node_modules', 'n8n-nodes-base', 'dist', 'nodes', 'HttpRequest', 'HttpRequest.node.js');
-	const httpNode = httpStreamDelete('Stream Video', emulator);
+	const httpNode = (batching) => httpStreamDelete('Stream Video', emulator, { batching });
+	// Scenario A's HTTP Request node sends every item's request at once: 100,000 open sockets, past this machine's
+	// open-file limit (20,000). The smallest spacing that keeps it well below, for a run that completes.
+	const HTTP_BATCHING = { batchSize: DEFAULT_CONCURRENCY, batchInterval: 10 };
 	const rows = [];
 	// V8 lets garbage pile up while the heap has room, so peak RSS with default flags mostly measures how lazily it
 	// collects. The same run with the old space capped shows what the run really needs: if it completes at about
 	// the same speed, the rest was garbage. (NODE_OPTIONS=--max-old-space-size sets the same cap for n8n.)
-	const measure = async (n, heapCap, subject = 'ours') => {
+	const measure = async (n, heapCap, subject = 'ours', batching = undefined) => {
 		emulator.reset();
 		const flags = ['--expose-gc', ...(heapCap ? [`--max-old-space-size=${heapCap}`] : [])];
-		const args = [path.join(__dirname, 'bench-memory.js'), String(n), emulator.url, subject, ...(subject === 'http' ? [JSON.stringify(httpNode), baseNodeFile] : [])];
+		const args = [path.join(__dirname, 'bench-memory.js'), String(n), emulator.url, subject, ...(subject === 'http' ? [JSON.stringify(httpNode(batching)), baseNodeFile] : [])];
 		// Asynchronous: the emulators answering the child live in this process's event loop.
 		const child = spawn(process.execPath, [...flags, ...args], { cwd: REPO });
 		let stdout = '';
@@ -598,9 +601,17 @@ async function memory(emulator) {
 		child.stdout.on('data', (chunk) => (stdout += chunk));
 		child.stderr.on('data', (chunk) => (stderr += chunk));
 		const status = await new Promise((resolve) => child.once('exit', resolve));
-		if (status !== 0) throw new Error(`memory run failed: ${stderr}`);
+		const lines = stderr.split('\n');
+		if (status !== 0) {
+			// n8n's own node may not survive the run here; say how and how far it got instead of stopping the bench.
+			if (subject !== 'http') throw new Error(`memory run failed: ${stderr}`);
+			const progress = lines.filter((line) => line.startsWith('progress ')).pop();
+			const reason = /heap out of memory|EMFILE|ENOMEM/.exec(stderr)?.[0] ?? lines.find((line) => line.trim() && !line.startsWith('progress '))?.trim();
+			const soFar = progress ? JSON.parse(progress.slice('progress '.length)) : {};
+			return { items: n, deleted: `run died: ${reason}`, peakAboveBaselineMB: `≥ ${soFar.peakAboveBaselineMB ?? '?'}`, peakOpenFiles: soFar.peakOpenFiles };
+		}
 		const result = JSON.parse(stdout.trim().split('\n').pop());
-		if (result.deleted !== n) throw new Error(`memory run, ${subject}, ${n} items: ${result.deleted} deleted`);
+		if (result.deleted !== n && subject !== 'http') throw new Error(`memory run, ${subject}, ${n} items: ${result.deleted} deleted`);
 		return result;
 	};
 	const GOAL_N = 100_000;
@@ -615,8 +626,13 @@ async function memory(emulator) {
 	// The floor: a stand-in node that only sends each delete through n8n's HTTP helper, 50 at a time.
 	const helper = await measure(GOAL_N, undefined, 'helper');
 	rows.push({ node: "n8n's HTTP helper alone, default flags", ...helper });
-	// The anchor: what n8n's own HTTP Request node pays for the same deletes.
-	rows.push({ node: 'n8n HTTP Request node (4.2, in-process), default flags', ...(await measure(GOAL_N, undefined, 'http')) });
+	// The anchor: what n8n's own HTTP Request node pays for the same deletes, as scenario A sets it up (at 10,000 items,
+	// where A runs it, and at 100,000), and at 100,000 with the batching that keeps its sockets within the limit.
+	for (const n of [10_000, GOAL_N]) rows.push({ node: 'n8n HTTP Request node 4.2 in-process, as scenario A, default flags', ...(await measure(n, undefined, 'http')) });
+	rows.push({
+		node: `n8n HTTP Request node 4.2 in-process, batching ${HTTP_BATCHING.batchSize} per ${HTTP_BATCHING.batchInterval} ms, default flags`,
+		...(await measure(GOAL_N, undefined, 'http', HTTP_BATCHING)),
+	});
 	const allowed = helper.peakAboveBaselineMB + oursAtGoal.outputJsonMB;
 	const met = oursAtGoal.peakAboveBaselineMB <= allowed;
 	return {
@@ -627,6 +643,7 @@ async function memory(emulator) {
 				met ? 'met' : 'NOT met'
 			} (ours ${oursAtGoal.peakAboveBaselineMB} MB ≤ ${helper.peakAboveBaselineMB} MB + ${oursAtGoal.outputJsonMB} MB = ${round(allowed, 1)} MB${met ? '' : ': false'})`,
 			outputJsonMB: "JSON.stringify of the node's output items' json, in MB: what the node hands on, which n8n keeps for the run",
+			'HTTP Request node': "n8n-nodes-base 2.41.1's node on the same engine, set up as scenario A (Stream's docs); deleted < items means items came back as errors (onError: continue)",
 			'how to read': `"default flags" includes garbage V8 has not collected yet; "old space ${HEAP_CAP_MB} MB" is the working set (same run, GC forced to keep up); "n8n's HTTP helper alone" is what any node that sends one request per item through n8n pays; the HTTP Request node is n8n-nodes-base's own, run in the same engine as ours`,
 		},
 	};
