@@ -6,11 +6,11 @@
  * measured process, and the harness's trigger and Items stand-ins are reused. No credentials: the node is
  * configured with literal headers.
  */
-import type { IDataObject, INode, INodeType, INodeTypes, IRun, IVersionedNodeType, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
+import type { IDataObject, INode, INodeType, INodeTypes, IRun, IVersionedNodeType } from 'n8n-workflow';
 import { createRunExecutionData, NodeConnectionTypes, NodeHelpers, Workflow } from 'n8n-workflow';
 import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 
-import { loadPackage } from '../harness/n8n-inprocess';
+import { createAdditionalData, CredentialStore, loadPackage } from '../harness/n8n-inprocess';
 
 export interface BaseNodeRun {
 	run: IRun;
@@ -62,40 +62,8 @@ export async function runBaseNode(
 	let resolveRun!: (run: IRun) => void;
 	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
 	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
-	// What the harness's additional data holds, less the credentials helper (this node uses no credential).
-	const additionalData = {
-		credentialsHelper: {
-			getParentTypes: () => [],
-			getDecrypted: async () => {
-				throw new Error('no credentials in the base-node bench');
-			},
-		},
-		hooks,
-		executionId: 'bench-execution',
-		restApiUrl: 'http://127.0.0.1/rest',
-		instanceBaseUrl: 'http://127.0.0.1',
-		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
-		webhookBaseUrl: 'http://127.0.0.1/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
-		currentNodeParameters: undefined,
-		executionTimeoutTimestamp: undefined,
-		restartExecutionId: undefined,
-		parentExecution: undefined,
-		encryptedRunnerIdentity: undefined,
-		variables: {},
-		userId: 'bench-user',
-		logAiEvent: () => {},
-		startRunnerTask: async () => {
-			throw new Error('task runners are not used here');
-		},
-		getRunExecutionData: async () => undefined,
-		setExecutionStatus: () => {},
-		sendDataToUI: () => {},
-		executeWorkflow: async () => {
-			throw new Error('sub-workflows are not used here');
-		},
-	} as unknown as IWorkflowExecuteAdditionalData;
+	// The harness's host, with no credentials: the node is configured with literal headers.
+	const additionalData = createAdditionalData(new CredentialStore(), new Map(), hooks);
 	const runData = createRunExecutionData({
 		executionData: { nodeExecutionStack: [{ node: nodes[0], data: { main: [[{ json: {} }]] }, source: null }] },
 	});

@@ -272,7 +272,8 @@ class InProcessCredentialsHelper implements ICredentialsHelper {
 	}
 }
 
-function createAdditionalData(
+/** What n8n's engine asks of its host, for runs on this machine: only credentials come from `store`. */
+export function createAdditionalData(
 	store: CredentialStore,
 	credentialTypes: Map<string, ICredentialType>,
 	hooks?: ExecutionLifecycleHooks,
