@@ -28,9 +28,17 @@ function rateHeaders(limit: number, remaining: number, resetSeconds: number, ext
 	};
 }
 
+/** Waits (in fake time) for one turn: requests leave evenly spaced, so a turn may not be given at once. */
+async function admit(pacer: Pacer, key: string): Promise<unknown> {
+	let ticket: unknown;
+	void pacer.acquire(key).then((given) => (ticket = given));
+	while (ticket === undefined) await jest.advanceTimersByTimeAsync(5);
+	return ticket;
+}
+
 /** One request through the pacer, answered at once with these headers. */
 async function answered(pacer: Pacer, key: string, status: number, headers: Record<string, string>) {
-	return pacer.settle(await pacer.acquire(key), { status, headers });
+	return pacer.settle(await admit(pacer, key), { status, headers });
 }
 
 /**
@@ -40,9 +48,7 @@ async function answered(pacer: Pacer, key: string, status: number, headers: Reco
 async function learnAlone(pacer: Pacer, key: string, limit: number, remaining: number, resetSeconds: number) {
 	// Alone for two seconds of answers: then the pacer takes the whole per-second cap.
 	for (let i = 0; i < 8; i++) {
-		let ticket: unknown;
-		void pacer.acquire(key).then((given) => (ticket = given));
-		while (ticket === undefined) await jest.advanceTimersByTimeAsync(5);
+		const ticket = await admit(pacer, key);
 		pacer.settle(ticket, { status: 200, headers: rateHeaders(limit, --remaining, resetSeconds) });
 		await jest.advanceTimersByTimeAsync(400);
 	}
@@ -95,9 +101,11 @@ describe('pacer', () => {
 		const times = await admissionTimes(pacer, 6, 'deleteCall', (ticket) => pacer.settle(ticket));
 		const sorted = times.sort((a, b) => a - b);
 		expect(left).toBe(4);
-		// Never more than 2 inside any second (the cap of 60/min ÷ 30), bursts of 2 allowed.
+		// Never more than 2 inside any second (the cap of 60/min ÷ 30), evenly spaced rather than in bursts.
 		for (let i = 2; i < sorted.length; i++) expect(sorted[i] - sorted[i - 2]).toBeGreaterThanOrEqual(1000);
-		expect(sorted[1]).toBe(0);
+		expect(sorted[0]).toBe(0);
+		expect(sorted[1]).toBeGreaterThanOrEqual(495);
+		expect(sorted[1]).toBeLessThanOrEqual(510);
 		// 4 remained in the minute: the 5th waits for the provider's reset, and not past it.
 		const resetIn = resetSeconds * 1000 - start;
 		expect(sorted[4]).toBeGreaterThanOrEqual(resetIn);
@@ -109,8 +117,10 @@ describe('pacer', () => {
 		await answered(pacer, 'k', 201, rateHeaders(1200, 900, nowSeconds() + 50));
 		// A 429: nothing left, and the provider's window ends in one second (not in the 50 s we knew).
 		await answered(pacer, 'k', 429, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(nowSeconds() + 1) });
-		const times = await admissionTimes(pacer, 3, 'k');
-		expect(Math.max(...times)).toBeLessThanOrEqual(1100);
+		const times = (await admissionTimes(pacer, 3, 'k')).sort((a, b) => a - b);
+		expect(times[0]).toBeLessThanOrEqual(1100);
+		// The rest follow at the per-second rate, not 50 s later.
+		expect(times[2]).toBeLessThanOrEqual(1500);
 	});
 
 	test("the provider's clock wins: after an idle gap, the first answer's reset replaces the window we had to guess", async () => {
@@ -123,17 +133,20 @@ describe('pacer', () => {
 		await answered(pacer, 'k', 201, rateHeaders(1200, 1, resetAt / 1000));
 		const start = Date.now();
 		const times = (await admissionTimes(pacer, 3, 'k', (ticket) => pacer.settle(ticket))).sort((a, b) => a - b);
-		expect(times[0]).toBe(0);
-		// The rest wait for the provider's reset (5 s), not for the end of the guessed window (a minute).
+		// The one request left goes at its turn in the spacing (a tenth of a second at the starting rate).
+		expect(times[0]).toBeLessThanOrEqual(100);
+		// The rest wait for the provider's reset (5 s), not for the end of the guessed window (a minute), then go a
+		// tenth of a second apart.
 		expect(times[1]).toBeGreaterThanOrEqual(resetAt - start);
-		expect(times[2]).toBeLessThanOrEqual(resetAt - start + 100);
+		expect(times[1]).toBeLessThanOrEqual(resetAt - start + 100);
+		expect(times[2]).toBeLessThanOrEqual(resetAt - start + 200);
 	});
 
 	test('a per-second 429 that leaves budget costs one short pause, not the rest of the window', async () => {
 		const pacer = createPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 });
 		await answered(pacer, 'k', 201, rateHeaders(1200, 1100, nowSeconds() + 50));
 		for (const extra of [{ 'retry-after': '1' }, {}] as Array<Record<string, string>>) {
-			const ticket = await pacer.acquire('k');
+			const ticket = await admit(pacer, 'k');
 			const start = Date.now();
 			expect(pacer.settle(ticket, { status: 429, headers: rateHeaders(1200, 1000, nowSeconds() + 50, extra) })).toBeLessThanOrEqual(1000);
 			const times = await admissionTimes(pacer, 2, 'k', (ticket) => pacer.settle(ticket));
@@ -153,8 +166,8 @@ describe('pacer', () => {
 		const pacer = createPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 });
 		await learnAlone(pacer, 'getTask', 60, 59, nowSeconds() + 60);
 		// The cap is 2/s: two requests go at once and are slow to answer.
-		const slow = await pacer.acquire('getTask');
-		await pacer.acquire('getTask');
+		const slow = await admit(pacer, 'getTask');
+		await admit(pacer, 'getTask');
 		const start = Date.now();
 		let third = -1;
 		void pacer.acquire('getTask').then(() => (third = Date.now() - start));

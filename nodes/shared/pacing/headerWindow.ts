@@ -29,6 +29,8 @@ interface HeaderWindow {
 	perSecond: number;
 	/** Our part of what the provider counted lately (1 when we are alone). */
 	share: number;
+	/** When our last request left: requests leave evenly spaced at our per-second rate. */
+	lastSentAt: number;
 	/** Our requests are numbered in the order they leave: `sendTimes[i]` is when number `firstSeq + i` left. */
 	nextSeq: number;
 	firstSeq: number;
@@ -52,9 +54,14 @@ interface HeaderWindow {
  * are allowed. The rule needs no clock margin, only a few milliseconds for timers that fire early.
  */
 const PER_SECOND_MARGIN_MS = 5;
-/** How often the share of a limit spent by others is re-measured, and over how long a span of answers. */
+/**
+ * How often the share of a limit spent by others is re-measured (more often while nobody else has shown up, so a
+ * lone execution reaches the whole cap quickly), over how long a span of answers, and the shortest span that counts.
+ */
 const ADJUST_EVERY_MS = 500;
+const SLOW_START_ADJUST_EVERY_MS = 250;
 const MEASURE_SPAN_MS = 1000;
+const MIN_MEASURE_SPAN_MS = 200;
 /** The longest a request sleeps on the per-second cap before asking again. */
 const MAX_CAP_WAIT_MS = 250;
 /** When others spend the same per-second cap, all of us together aim this far below it (measurements lag). */
@@ -80,6 +87,7 @@ function newWindow(): HeaderWindow {
 		inFlight: 0,
 		perSecond: 0,
 		share: 1,
+		lastSentAt: 0,
 		nextSeq: 1,
 		firstSeq: 1,
 		sendTimes: [],
@@ -166,15 +174,21 @@ export class HeaderWindowPacer extends PausingPacer<HeaderTicket> {
 		const spanMs = (1000 * count) / perSecond + PER_SECOND_MARGIN_MS;
 		const answers = window.recentAnswers;
 		dropOlderThan(answers, now - spanMs + 1);
-		if (answers.length + window.inFlight < count) return 0;
-		// The oldest answer frees its slot one second after it came; if every slot is still in flight, ask again shortly.
-		// Never sleep long: our share of the cap may grow meanwhile.
-		return answers.length > 0 ? Math.min(MAX_CAP_WAIT_MS, Math.max(1, answers[0] + spanMs - now)) : 10;
+		if (answers.length + window.inFlight >= count) {
+			// The oldest answer frees its slot one second after it came; if every slot is still in flight, ask again shortly.
+			// Never sleep long: our share of the cap may grow meanwhile.
+			return answers.length > 0 ? Math.min(MAX_CAP_WAIT_MS, Math.max(1, answers[0] + spanMs - now)) : 10;
+		}
+		// Evenly spaced, never in bursts: the answers of a burst queue behind each other, and each slot stays taken
+		// until a second after its own answer, so every burst would stretch the next second.
+		const spacingWait = window.lastSentAt + 1000 / perSecond - now;
+		return spacingWait >= 1 ? Math.min(MAX_CAP_WAIT_MS, Math.ceil(spacingWait)) : 0;
 	}
 
 	private take(key: string, window: HeaderWindow, now: number): Slot<HeaderTicket> {
 		window.remaining--;
 		window.inFlight++;
+		window.lastSentAt = now;
 		const seq = window.nextSeq++;
 		window.sendTimes.push(now);
 		window.inFlightSeqs.add(seq);
@@ -188,7 +202,7 @@ export class HeaderWindowPacer extends PausingPacer<HeaderTicket> {
 	 */
 	private adjustShare(window: HeaderWindow, now: number): void {
 		if (now < window.nextAdjustAt || !Number.isFinite(window.limit)) return;
-		window.nextAdjustAt = now + ADJUST_EVERY_MS;
+		window.nextAdjustAt = now + (window.othersSeen ? ADJUST_EVERY_MS : SLOW_START_ADJUST_EVERY_MS);
 		const keepFrom = now - 10 * MEASURE_SPAN_MS;
 		let drop = 0;
 		while (drop < window.sendTimes.length - 1 && window.sendTimes[drop] < keepFrom) drop++;
@@ -211,7 +225,7 @@ export class HeaderWindowPacer extends PausingPacer<HeaderTicket> {
 		}
 		const span = last.sentAt - first.sentAt;
 		const counted = first.remaining - last.remaining;
-		if (span < MEASURE_SPAN_MS * 0.3 || counted < 0) return;
+		if (span < MIN_MEASURE_SPAN_MS || counted < 0) return;
 		// Our requests the provider counted between the two answers, in the order they left.
 		const ours = last.seq - first.seq - countSince(window.refused, first.seq, last.seq);
 		// A request or two may reach the provider in another order than they left: that is noise, not others.
@@ -232,7 +246,9 @@ export class HeaderWindowPacer extends PausingPacer<HeaderTicket> {
 		// proportion: the shares grow fair while the total stays under the cap (additive increase,
 		// multiplicative decrease, as TCP shares a link).
 		const current = window.perSecond || cap * START_SHARE;
-		const next = total <= target ? current + Math.max(1, (target - total) / 4) : current * (target / total);
+		// While nobody else has ever shown up, the rate doubles at every measurement (as TCP's slow start does).
+		const increase = window.othersSeen ? Math.max(1, (target - total) / 4) : Math.max(1, current);
+		const next = total <= target ? current + increase : current * (target / total);
 		window.perSecond = Math.min(cap, Math.max(1, alone ? Math.max(next, cap) : next));
 		// Our part of what the minute has left, for the end of the window; never less than a tenth.
 		window.share = total > 0 ? Math.max(0.1, oursPerSecond / total) : 1;
