@@ -357,7 +357,7 @@ async function scenarioA(n8n, emulator, credentials, tarball, floorTarball) {
 	}
 }
 
-async function rateScenario({ title, N, limitPerMinute, prefix, seed, ideal, ours, httpFor }) {
+async function rateScenario({ title, N, limitPerMinute, prefix, seed, ideal, ours, httpFor, goals }) {
 	const items = Array.from({ length: N }, (_, index) => ({ callId: `${prefix}-${index}` }));
 	const runs = [
 		['HTTP Request node, defaults', httpFor({})],
@@ -392,7 +392,7 @@ async function rateScenario({ title, N, limitPerMinute, prefix, seed, ideal, our
 		figures: {
 			'ours ÷ hand-tuned time': round(oursRow.wallS / tunedRow.wallS),
 			'allowed rate': 'the fastest finish the limit permits for N items (bursts included), so 1.0 is the physical best',
-			goals: 'ours: 0 failed, ≥ 0.9 of the allowed rate, at least as fast as hand-tuned batching',
+			goals,
 		},
 	};
 }
@@ -417,6 +417,7 @@ async function scenarioB(n8n, emulator, credentials) {
 		prefix: 'b',
 		seed,
 		ideal: (n, started) => idealStreamMs(n, LIMIT, started),
+		goals: 'ours: 0 failed, ≥ 0.95 of the allowed rate, at least as fast as hand-tuned batching',
 		ours: webhookWorkflow(n8n, ourNode('Stream Video', 'streamVideo', 'streamVideoApi', credentials.stream, { resource: 'call', operation: 'delete', callType: 'default', callId: '={{ $json.callId }}', options: {} })),
 		httpFor: ({ retry, batching }) =>
 			webhookWorkflow(n8n, httpStreamDelete('HTTP Request', emulator, { retry, batching: batching ? { batchSize: perSecond, batchInterval: 1000 } : undefined })),
@@ -439,6 +440,7 @@ async function scenarioC(n8n, emulator, credentials) {
 		prefix: 'c',
 		seed,
 		ideal: (n) => idealSlidingMs(n, LIMIT, 60_000),
+		goals: 'ours: 0 failed, ≥ 0.9 of the allowed rate, at least as fast as hand-tuned batching',
 		ours: webhookWorkflow(
 			n8n,
 			ourNode('HuskyVoice', 'huskyVoice', 'huskyVoiceApi', credentials.husky, {
@@ -567,7 +569,7 @@ async function scenarioD(emulator, tarball) {
 			figures: {
 				'÷ limit': 'deletes per minute of all executions together (until the last finished) over the per-minute limit',
 				'÷ allowed rate': 'the fastest finish the limit permits for all items together, over the time taken (1.0 is the physical best)',
-				goals: '0 failed; Stream ≥ 0.85 of the limit; 429s under 5% of requests',
+				goals: '0 failed; Stream ≥ 0.90 of the allowed rate with under 2% of requests answered 429; HuskyVoice under 2% answered 429 at no loss of rate',
 			},
 		};
 	} finally {
