@@ -65,7 +65,7 @@ const MIN_MEASURE_SPAN_MS = 200;
 /** The longest a request sleeps on the per-second cap before asking again. */
 const MAX_CAP_WAIT_MS = 250;
 /** When others spend the same per-second cap, all of us together aim this far below it (measurements lag). */
-const SHARED_CAP_TARGET = 0.9;
+const SHARED_CAP_TARGET = 0.925;
 /** Before the first measurement, a request stream starts at this part of the per-second cap (others may be there). */
 const START_SHARE = 1 / 4;
 /** In a window we guessed (no reset from the provider), with no budget left: one probe per second asks the provider. */
@@ -240,7 +240,7 @@ export class HeaderWindowPacer extends PausingPacer<HeaderTicket> {
 		else if (window.aloneSince === 0) window.aloneSince = now;
 		const alone =
 			window.aloneSince !== 0 &&
-			(window.othersSeen ? now - window.aloneSince >= 2 * MEASURE_SPAN_MS : now - window.aloneSince + span >= MEASURE_SPAN_MS);
+			(window.othersSeen ? now - window.aloneSince >= 1.5 * MEASURE_SPAN_MS : now - window.aloneSince + span >= MEASURE_SPAN_MS);
 		const target = alone ? cap : cap * SHARED_CAP_TARGET;
 		// Below the target every sharer adds the same amount, above it every sharer gives up the same
 		// proportion: the shares grow fair while the total stays under the cap (additive increase,
