@@ -62,7 +62,9 @@ describe('pacer', () => {
 
 	test('sliding window: never more than the limit inside any window; the first window fills within a few steps', async () => {
 		const pacer = createPacer({ kind: 'slidingWindow', limit: 60, windowMs: 60_000 });
-		const times = (await admissionTimes(pacer, 150)).sort((a, b) => a - b);
+		const times = (await admissionTimes(pacer, 150, 'default', (ticket) => pacer.settle(ticket, { status: 200, headers: {} }))).sort(
+			(a, b) => a - b,
+		);
 		// Starts at a twentieth of the limit per second, evenly spaced, and grows by half every second: the
 		// whole window has been sent after about 6 s.
 		expect(times[0]).toBe(0);
@@ -73,6 +75,22 @@ describe('pacer', () => {
 			expect(times[i] - times[i - 60]).toBeGreaterThanOrEqual(60_000);
 			expect(times[i] - times[i - 60]).toBeLessThanOrEqual(60_200);
 		}
+	});
+
+	test('sliding window: a request holds its slot until one window after its answer, however slow the answer', async () => {
+		const pacer = createPacer({ kind: 'slidingWindow', limit: 1, windowMs: 60_000 });
+		const slow = await pacer.acquire('default');
+		const start = Date.now();
+		let next = -1;
+		void pacer.acquire('default').then(() => (next = Date.now() - start));
+		// Answered 10 s after it left: it may have reached the provider only just then.
+		await jest.advanceTimersByTimeAsync(10_000);
+		pacer.settle(slow, { status: 200, headers: {} });
+		await jest.advanceTimersByTimeAsync(59_000);
+		expect(next).toBe(-1); // a window after it left, but not yet a window after its answer
+		await jest.advanceTimersByTimeAsync(2_000);
+		expect(next).toBeGreaterThanOrEqual(70_000);
+		expect(next).toBeLessThanOrEqual(70_100);
 	});
 
 	test('a 429 with Retry-After pauses every worker until then, no longer', async () => {

@@ -21,8 +21,14 @@ const MAX_PROBE_WINDOW = 64;
  *   request at a time asks whether there is room, more at once as they are let through.
  */
 export class SlidingWindowPacer extends PausingPacer<SlidingTicket> {
-	/** Our requests counted in the provider's window, oldest first. */
-	private readonly sent: number[] = [];
+	/**
+	 * When our answered requests got their answer, oldest first, and how many are still on their way. A request
+	 * reaches the provider before its answer reaches us, so a slot freed one window after the answer is free at
+	 * the provider too, however long the request took on its way.
+	 */
+	private readonly answered: number[] = [];
+	private inFlight = 0;
+	private lastSentAt = 0;
 	/** Our share of the limit, learnt from the last 429 that named a wait (the whole limit until one comes). */
 	private share = Number.POSITIVE_INFINITY;
 	private shareAt = 0;
@@ -39,35 +45,41 @@ export class SlidingWindowPacer extends PausingPacer<SlidingTicket> {
 	}
 
 	protected reserve(_key: string, now: number): Slot<SlidingTicket> {
-		const { sent, limit, windowMs } = this;
-		dropOlderThan(sent, now - windowMs - CLOCK_MARGIN_MS + 1);
+		const { answered, limit, windowMs } = this;
+		dropOlderThan(answered, now - windowMs - CLOCK_MARGIN_MS + 1);
+		const held = answered.length + this.inFlight;
 		if (this.firstSentAt === 0) this.firstSentAt = now;
 		// The ramp counts in steps of a sixtieth of the window (a second for a one-minute window), and spaces the
 		// requests of a step evenly: a burst would put our whole concurrency on the way before a 429 could stop it.
 		const stepMs = Math.max(1, windowMs / 60);
 		const ramp = Math.max(1, Math.ceil(limit / 20)) * 1.5 ** Math.floor((now - this.firstSentAt) / stepMs);
-		if (ramp < limit && sent.length > 0) {
+		if (ramp < limit && this.lastSentAt > 0) {
 			const spacing = stepMs / ramp;
-			const last = sent[sent.length - 1];
-			if (now - last < spacing) return { waitMs: Math.max(1, Math.ceil(last + spacing - now)) };
+			if (now - this.lastSentAt < spacing) return { waitMs: Math.max(1, Math.ceil(this.lastSentAt + spacing - now)) };
 		}
 		const allowed = Math.min(limit, this.allowance(now));
-		if (sent.length < allowed) {
-			const probe = Number.isFinite(this.share) && sent.length >= this.share;
+		if (held < allowed) {
+			const probe = Number.isFinite(this.share) && held >= this.share;
 			// Beyond the share the provider last allowed us: one request at a time asks whether there is room,
 			// so a full window costs one 429, not one per request on its way.
 			if (probe && this.probesInFlight >= this.probeWindow) return { waitMs: PROBE_POLL_MS };
 			if (probe) this.probesInFlight++;
-			sent.push(now);
+			this.inFlight++;
+			this.lastSentAt = now;
 			return { ticket: { probe } };
 		}
-		const wait = Math.max(1, sent[sent.length - allowed] + windowMs + CLOCK_MARGIN_MS - now);
+		// The answer that frees the slot we need; while requests on their way hold it, ask again shortly.
+		const freeing = answered[held - allowed];
+		const wait = freeing === undefined ? PROBE_POLL_MS : Math.max(1, freeing + windowMs + CLOCK_MARGIN_MS - now);
 		// While our share grows, ask again as soon as it has grown by one request.
 		return { waitMs: Number.isFinite(this.share) ? Math.min(wait, Math.ceil(windowMs / limit)) : wait };
 	}
 
 	protected learn(ticket: SlidingTicket, answer: PacerAnswer | undefined, now: number): number | undefined {
 		if (ticket.probe) this.probesInFlight = Math.max(0, this.probesInFlight - 1);
+		this.inFlight = Math.max(0, this.inFlight - 1);
+		// The provider may have counted a request whose answer we never got: it holds its slot like an answered one.
+		if (answer?.status !== 429) this.answered.push(now);
 		if (!answer) return undefined;
 		// A probe accepted: there was room beyond our share; let more ask at once.
 		if (answer.status !== 429) {
@@ -76,10 +88,10 @@ export class SlidingWindowPacer extends PausingPacer<SlidingTicket> {
 		}
 		// The refused request was not counted by the provider, and the window is full: what we hold of it is our
 		// share. A 429 without Retry-After says nothing about the window, so it changes no share.
-		this.sent.pop();
 		this.probeWindow = 1;
 		if (retryAfterMs(answer.headers, now) !== undefined) {
-			this.share = Math.max(1, this.sent.length);
+			dropOlderThan(this.answered, now - this.windowMs - CLOCK_MARGIN_MS + 1);
+			this.share = Math.max(1, this.answered.length + this.inFlight);
 			this.shareAt = now;
 		}
 		return askedWaitMs(answer.headers, now);
