@@ -50,8 +50,9 @@ interface HeaderWindow {
 /**
  * The per-second cap: a request may go when fewer than N requests are in flight or were answered within the
  * last second. A request reaches the provider before its answer reaches us, so the provider never sees more
- * than N inside any second, whatever the latency and whether it counts fixed or sliding seconds; bursts of N
- * are allowed. The rule needs no clock margin, only a few milliseconds for timers that fire early.
+ * than N inside any second, whatever the latency and whether it counts fixed or sliding seconds. Within that,
+ * requests leave evenly spaced (see perSecondCapWait). The rule needs no clock margin, only a few milliseconds
+ * for timers that fire early.
  */
 const PER_SECOND_MARGIN_MS = 5;
 /**

@@ -11,7 +11,8 @@ const PROBE_POLL_MS = 20;
 const MAX_PROBE_WINDOW = 64;
 
 /**
- * A sliding window with no headers (HuskyVoice): at most `limit` requests in any window of `windowMs`. Other
+ * A sliding window with no headers (HuskyVoice): at most `limit` requests in any window of `windowMs`, a request's
+ * place freed one window after its answer. Other
  * executions may spend the same limit, and only a 429 reveals them, so two additions:
  * - the first second sends a twentieth of the limit, evenly spaced, and the rate grows by half every second
  *   after (seconds of a one-minute window): executions that start together fill the window in about four
