@@ -33,15 +33,27 @@ export const CLOCK_MARGIN_MS = 50;
 export abstract class PausingPacer<Ticket> implements Pacer<Ticket> {
 	/** Until when no request goes: the latest wait a 429 asked for. */
 	protected pausedUntil = 0;
+	/** Per key, the turn of the last request to ask: requests get their turns in the order they asked (items in order). */
+	private readonly lastInLine = new Map<string, Promise<void>>();
 
 	async acquire(key: string, cancelSignal?: AbortSignal): Promise<Ticket | undefined> {
-		while (!cancelSignal?.aborted) {
-			const now = Date.now();
-			const slot: Slot<Ticket> = this.pausedUntil > now ? { waitMs: this.pausedUntil - now } : this.reserve(key, now);
-			if ('ticket' in slot) return slot.ticket;
-			await sleepUnlessCancelled(slot.waitMs, cancelSignal);
+		const ahead = this.lastInLine.get(key);
+		let leaveLine!: () => void;
+		const turn = new Promise<void>((resolve) => (leaveLine = resolve));
+		this.lastInLine.set(key, turn);
+		try {
+			if (ahead) await ahead;
+			while (!cancelSignal?.aborted) {
+				const now = Date.now();
+				const slot: Slot<Ticket> = this.pausedUntil > now ? { waitMs: this.pausedUntil - now } : this.reserve(key, now);
+				if ('ticket' in slot) return slot.ticket;
+				await sleepUnlessCancelled(slot.waitMs, cancelSignal);
+			}
+			return undefined;
+		} finally {
+			leaveLine();
+			if (this.lastInLine.get(key) === turn) this.lastInLine.delete(key);
 		}
-		return undefined;
 	}
 
 	settle(ticket: Ticket, answer?: PacerAnswer): number | undefined {
