@@ -3,14 +3,13 @@
  * in-process on n8n-core's engine, for the memory bench's anchor: Manual Trigger → Items → that node, as the
  * harness's runWorkflow runs our nodes, but with the node's real typeVersion (the harness pins every node to
  * version 1, which would change the HTTP Request node's behaviour). Our package stays loaded, as in every
- * measured process, and the harness's trigger and Items stand-ins are reused. No credentials: the node is
- * configured with literal headers.
+ * measured process, and the harness's trigger and Items stand-ins and its chain runner are reused. No
+ * credentials: the node is configured with literal headers.
  */
 import type { IDataObject, INode, INodeType, INodeTypes, IRun, IVersionedNodeType } from 'n8n-workflow';
-import { createRunExecutionData, NodeConnectionTypes, NodeHelpers, Workflow } from 'n8n-workflow';
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { NodeHelpers } from 'n8n-workflow';
 
-import { createAdditionalData, CredentialStore, loadPackage } from '../harness/n8n-inprocess';
+import { CredentialStore, executeChain, loadPackage } from '../harness/n8n-inprocess';
 
 export interface BaseNodeRun {
 	run: IRun;
@@ -44,31 +43,8 @@ export async function runBaseNode(
 		{ id: 'node-1', name: 'Items', type: 'test.items', typeVersion: 1, position: [200, 0], parameters: { items } },
 		{ id: 'node-2', position: [400, 0], ...node },
 	];
-	const connections: Workflow['connectionsBySourceNode'] = {};
-	for (let index = 0; index < nodes.length - 1; index++) {
-		connections[nodes[index].name] = { main: [[{ node: nodes[index + 1].name, type: NodeConnectionTypes.Main, index: 0 }]] };
-	}
-	const workflow = new Workflow({
-		id: 'bench-workflow',
-		name: 'bench',
-		nodes,
-		connections,
-		active: false,
-		nodeTypes,
-		staticData: {},
-		settings: {},
-	});
-	const hooks = new ExecutionLifecycleHooks('manual', 'bench-execution', workflow as never);
-	let resolveRun!: (run: IRun) => void;
-	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
-	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
 	// The harness's host, with no credentials: the node is configured with literal headers.
-	const additionalData = createAdditionalData(new CredentialStore(), new Map(), hooks);
-	const runData = createRunExecutionData({
-		executionData: { nodeExecutionStack: [{ node: nodes[0], data: { main: [[{ json: {} }]] }, source: null }] },
-	});
-	await new WorkflowExecute(additionalData, 'manual', runData).processRunExecutionData(workflow);
-	const run = await finished;
+	const run = await executeChain(nodes, nodeTypes, new CredentialStore(), new Map());
 	return {
 		run,
 		output: (nodeName) => (run.data.resultData.runData[nodeName]?.[0]?.data?.main?.[0] ?? []).map((item) => item.json),

@@ -273,7 +273,7 @@ class InProcessCredentialsHelper implements ICredentialsHelper {
 }
 
 /** What n8n's engine asks of its host, for runs on this machine: only credentials come from `store`. */
-export function createAdditionalData(
+function createAdditionalData(
 	store: CredentialStore,
 	credentialTypes: Map<string, ICredentialType>,
 	hooks?: ExecutionLifecycleHooks,
@@ -379,6 +379,54 @@ export interface RunResult {
 }
 
 /**
+ * Runs `nodes` on n8n-core's engine, each connected to the next, starting from the first (a trigger), and
+ * resolves with the finished run. `stopAfterMs` cancels the execution as the editor's Stop does.
+ */
+export async function executeChain(
+	nodes: INode[],
+	nodeTypes: INodeTypes,
+	store: CredentialStore,
+	credentialTypes: Map<string, ICredentialType>,
+	mode: WorkflowExecuteMode = 'manual',
+	{ stopAfterMs }: { stopAfterMs?: number } = {},
+): Promise<IRun> {
+	const connections: Workflow['connectionsBySourceNode'] = {};
+	for (let index = 0; index < nodes.length - 1; index++) {
+		connections[nodes[index].name] = {
+			main: [[{ node: nodes[index + 1].name, type: NodeConnectionTypes.Main, index: 0 }]],
+		};
+	}
+	const workflow = new Workflow({
+		id: 'test-workflow',
+		name: 'test',
+		nodes,
+		connections,
+		active: false,
+		nodeTypes,
+		staticData: {},
+		settings: {},
+	});
+	const hooks = new ExecutionLifecycleHooks(mode, 'test-execution', workflow as never);
+	let resolveRun!: (run: IRun) => void;
+	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
+	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
+
+	const runData = createRunExecutionData({
+		executionData: {
+			nodeExecutionStack: [{ node: nodes[0], data: { main: [[{ json: {} }]] }, source: null }],
+		},
+	});
+	const execute = new WorkflowExecute(createAdditionalData(store, credentialTypes, hooks), mode, runData);
+	const execution = execute.processRunExecutionData(workflow);
+	// What n8n does when the user presses Stop: cancel the running execution. n8n reports the stop at once;
+	// the engine settles only when the running node has returned.
+	const stop = stopAfterMs === undefined ? undefined : setTimeout(() => execution.cancel(), stopAfterMs);
+	await execution;
+	clearTimeout(stop);
+	return await finished;
+}
+
+/**
  * Executes Manual Trigger → (optional Items) → nodes... in a chain and returns the run.
  * `nodes[i]` is connected to `nodes[i+1]`.
  */
@@ -401,41 +449,7 @@ export async function runWorkflow(
 		onError: node.onError,
 		continueOnFail: node.continueOnFail,
 	}));
-	const connections: Workflow['connectionsBySourceNode'] = {};
-	for (let index = 0; index < nodes.length - 1; index++) {
-		connections[nodes[index].name] = {
-			main: [[{ node: nodes[index + 1].name, type: NodeConnectionTypes.Main, index: 0 }]],
-		};
-	}
-	const workflow = new Workflow({
-		id: 'test-workflow',
-		name: 'test',
-		nodes,
-		connections,
-		active: false,
-		nodeTypes,
-		staticData: {},
-		settings: {},
-	});
-	const hooks = new ExecutionLifecycleHooks(mode, 'test-execution', workflow as never);
-	let resolveRun!: (run: IRun) => void;
-	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
-	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
-	const additionalData = createAdditionalData(store, credentialTypes, hooks);
-
-	const runData = createRunExecutionData({
-		executionData: {
-			nodeExecutionStack: [{ node: nodes[0], data: { main: [[{ json: {} }]] }, source: null }],
-		},
-	});
-	const execute = new WorkflowExecute(additionalData, mode, runData);
-	const execution = execute.processRunExecutionData(workflow);
-	// What n8n does when the user presses Stop: cancel the running execution. n8n reports the stop at once;
-	// the engine settles only when the running node has returned.
-	const stop = stopAfterMs === undefined ? undefined : setTimeout(() => execution.cancel(), stopAfterMs);
-	await execution;
-	clearTimeout(stop);
-	const run = await finished;
+	const run = await executeChain(nodes, nodeTypes, store, credentialTypes, mode, { stopAfterMs });
 	const items = (nodeName: string, outputIndex = 0): INodeExecutionData[] => {
 		const taskData = run.data.resultData.runData[nodeName]?.[0];
 		return taskData?.data?.main?.[outputIndex] ?? [];
