@@ -1,4 +1,5 @@
-import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { requireId, type IdRule } from './validation';
 
@@ -64,19 +65,35 @@ function holdsExpression(value: unknown): boolean {
 
 /** getNodeParameter for one item: once per execution without an expression, in runs of items with one. */
 export function itemParameter<T>(ctx: IExecuteFunctions, name: string, itemIndex: number, fallback?: T): T {
+	return readItemParameter(ctx, name, itemIndex, fallback, true);
+}
+
+/** The same value itemParameter will give for this item, leaving it resolved for that read. */
+function peekItemParameter<T>(ctx: IExecuteFunctions, name: string, itemIndex: number, fallback?: T): T {
+	return readItemParameter(ctx, name, itemIndex, fallback, false);
+}
+
+function readItemParameter<T>(ctx: IExecuteFunctions, name: string, itemIndex: number, fallback: T | undefined, consume: boolean): T {
 	const state = parametersOf(ctx);
 	if (state.constant.has(name)) return state.constant.get(name) as T;
 	const raw = state.node.parameters[name];
 	if (holdsExpression(raw)) {
 		const plain = plainFieldValue(ctx, raw, itemIndex);
-		return plain !== undefined ? (plain as T) : resolveAhead(ctx, state, name, itemIndex, fallback);
+		return plain !== undefined ? (plain as T) : resolveAhead(ctx, state, name, itemIndex, fallback, consume);
 	}
 	const value = ctx.getNodeParameter(name, itemIndex, fallback) as T;
 	state.constant.set(name, value);
 	return value;
 }
 
-function resolveAhead<T>(ctx: IExecuteFunctions, state: ExecutionParameters, name: string, itemIndex: number, fallback?: T): T {
+function resolveAhead<T>(
+	ctx: IExecuteFunctions,
+	state: ExecutionParameters,
+	name: string,
+	itemIndex: number,
+	fallback: T | undefined,
+	consume: boolean,
+): T {
 	let byItem = state.ahead.get(name);
 	if (!byItem) {
 		byItem = new Map();
@@ -93,7 +110,7 @@ function resolveAhead<T>(ctx: IExecuteFunctions, state: ExecutionParameters, nam
 		}
 	}
 	const resolved = byItem.get(itemIndex) as Resolved;
-	byItem.delete(itemIndex);
+	if (consume) byItem.delete(itemIndex);
 	if ('error' in resolved) throw resolved.error;
 	return resolved.value as T;
 }
@@ -101,4 +118,87 @@ function resolveAhead<T>(ctx: IExecuteFunctions, state: ExecutionParameters, nam
 /** The ID parameter a rule is for (the parameter named by its `field`), for one item, checked against the rule. */
 export function idParameter(ctx: IExecuteFunctions, rule: IdRule, itemIndex: number): string {
 	return requireId(nodeOf(ctx), itemParameter(ctx, rule.field, itemIndex), rule, itemIndex);
+}
+
+/**
+ * n8n hands an expression's result to the node as it is: `{{ $json.dryRun }}` fed by a form or a webhook gives the
+ * text "true", not the boolean, and a check such as `dryRun === true` then reads it as off and deletes. So every
+ * parameter set by an expression must already be of its declared type (a boolean true or false, a number within
+ * its bounds, one of its listed values), or the item fails before any request is sent. Values set in the editor
+ * are typed by n8n and are not checked again.
+ */
+export function checkExpressionTypes(ctx: IExecuteFunctions, properties: INodeProperties[], itemIndex: number): void {
+	const state = parametersOf(ctx);
+	for (const property of properties) {
+		const raw = state.node.parameters[property.name];
+		if (!holdsExpression(raw)) continue;
+		if (property.type === 'collection') {
+			const members = (property.options ?? []) as INodeProperties[];
+			const keys = typeof raw === 'string' ? members.map((member) => member.name) : Object.keys(raw as IDataObject);
+			const resolved = peekItemParameter<IDataObject>(ctx, property.name, itemIndex, {}) ?? {};
+			for (const key of keys) {
+				const member = members.find((candidate) => candidate.name === key);
+				if (!member || (typeof raw !== 'string' && !holdsExpression((raw as IDataObject)[key]))) continue;
+				if (typeof raw === 'string' && !(key in resolved)) continue;
+				checkType(state.node, member, resolved[key], itemIndex);
+			}
+		} else if (CHECKED_TYPES.has(property.type)) {
+			checkType(state.node, property, peekItemParameter(ctx, property.name, itemIndex), itemIndex);
+		}
+	}
+}
+
+const CHECKED_TYPES = new Set(['boolean', 'number', 'options']);
+
+function checkType(node: INode, property: INodeProperties, value: unknown, itemIndex: number): void {
+	const label = property.displayName;
+	const refuse = (expected: string, advice: string) => {
+		throw new NodeOperationError(node, `${label} must be ${expected}, but the expression gave ${describeValue(value)}`, {
+			itemIndex,
+			description: `n8n passes an expression's result on unconverted, and this node does not guess what was meant. ${advice}`,
+		});
+	};
+	if (property.type === 'boolean' && typeof value !== 'boolean') {
+		refuse(
+			'true or false',
+			`Make the expression give a boolean: for text from a form or a webhook, compare it, for example {{ $json.${property.name} === "true" }}.`,
+		);
+	}
+	if (property.type === 'number') {
+		const { minValue, maxValue } = property.typeOptions ?? {};
+		const inRange =
+			typeof value === 'number' &&
+			Number.isFinite(value) &&
+			(minValue === undefined || value >= minValue) &&
+			(maxValue === undefined || value <= maxValue);
+		if (!inRange) {
+			const bounds = [minValue !== undefined ? `at least ${minValue}` : '', maxValue !== undefined ? `at most ${maxValue}` : '']
+				.filter(Boolean)
+				.join(' and ');
+			refuse(`a number${bounds ? ` (${bounds})` : ''}`, 'Make the expression give a number, for example {{ Number($json.value) }}.');
+		}
+	}
+	if (property.type === 'options') {
+		const allowed = ((property.options ?? []) as INodePropertyOptions[]).map((option) => option.value);
+		if (!allowed.includes(value as string)) {
+			refuse(
+				`one of ${allowed.map((option) => JSON.stringify(option)).join(', ')}`,
+				'Make the expression give one of these values exactly.',
+			);
+		}
+	}
+}
+
+function describeValue(value: unknown): string {
+	if (value === undefined || value === null) return 'nothing';
+	if (typeof value === 'string')
+		return value.trim() === '' ? 'empty text' : `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+	if (typeof value === 'number') return `the number ${value}`;
+	if (typeof value === 'boolean') return `the boolean ${value}`;
+	return Array.isArray(value) ? 'a list' : `an ${typeof value}`;
+}
+
+/** Drops what was resolved ahead for an item that is done, whether or not its operation read it. */
+export function forgetItemParameters(ctx: IExecuteFunctions, itemIndex: number): void {
+	for (const byItem of parametersOf(ctx).ahead.values()) byItem.delete(itemIndex);
 }

@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { noteInterruptedRuns } from './audit';
 import { cancelSignalOf } from './cancellation';
-import { ITEM_ERROR_DETAILS, itemErrorContext, type ProviderName } from './types';
+import { checkExpressionTypes, forgetItemParameters, itemParameter } from './parameters';
+import { ITEM_ERROR_DETAILS, itemErrorContext, type ItemIdentity, type ProviderName } from './types';
 
 /** Enough parallelism to keep up with n8n's HTTP Request node on a fast endpoint; pacing keeps it within rate limits. */
 export const DEFAULT_CONCURRENCY = 50;
@@ -51,6 +52,7 @@ export async function runOperation<Session extends object>(
 	let stopError: { index: number; error: Error } | undefined;
 
 	const fail = (itemIndex: number, error: Error) => {
+		nameTheItem(ctx, operation.description, error, itemIndex);
 		if (continueOnFail) {
 			results[itemIndex] = errorItem(error, provider);
 		} else if (!stopError || itemIndex < stopError.index) {
@@ -59,9 +61,12 @@ export async function runOperation<Session extends object>(
 	};
 	const runItem = async (itemIndex: number): Promise<void> => {
 		try {
+			checkExpressionTypes(ctx, operation.description, itemIndex);
 			results[itemIndex] = await operation.execute.call(ctx, itemIndex, session);
 		} catch (error) {
 			fail(itemIndex, error as Error);
+		} finally {
+			forgetItemParameters(ctx, itemIndex);
 		}
 	};
 
@@ -77,14 +82,14 @@ export async function runOperation<Session extends object>(
 	const rest = items.slice(1).map((_, offset) => offset + 1);
 	await forEachConcurrently(rest, concurrency, start, keepGoing);
 
-	if (stopError) throw stopError.error;
+	if (stopError) throw namingDeletions(stopError.error, results);
 	// Stopped by the user: items not yet started are left alone, and n8n discards the run's output.
-	if (cancelSignal?.aborted) throw stoppedError(ctx, started, items.length);
+	if (cancelSignal?.aborted) throw namingDeletions(stoppedError(ctx, started, items.length), results);
 	const finishFailures = await (session as BatchSession).finish?.();
-	if (cancelSignal?.aborted) throw stoppedError(ctx, started, items.length);
+	if (cancelSignal?.aborted) throw namingDeletions(stoppedError(ctx, started, items.length), results);
 	for (const [itemIndex, error] of finishFailures ?? []) fail(itemIndex, error);
 	const batchStop = stopError as { error: Error } | undefined;
-	if (batchStop) throw batchStop.error;
+	if (batchStop) throw namingDeletions(batchStop.error, results);
 	if (operationName === 'delete') noteInterruptedRuns(ctx, results);
 	// Built directly (one object per output item) rather than through returnJsonArray and
 	// constructExecutionMetaData, which copy each item twice: at 100,000 items that is garbage at the
@@ -115,6 +120,67 @@ function stoppedError(ctx: IExecuteFunctions, started: number, total: number): N
 	return new NodeOperationError(ctx.getNode(), 'The execution was stopped', {
 		description: `${started} of ${total} items had been started when the execution was stopped; the rest were not sent.`,
 	});
+}
+
+/** Fields that say what an item was about, in the order an error item shows them. */
+const IDENTITY_FIELDS: Array<keyof ItemIdentity> = ['callId', 'callType', 'sessionId', 'filename', 'taskId'];
+
+/**
+ * Every failed item names what it was about, whatever failed (an option, the credential, the network): the
+ * identifying parameters the error does not carry yet are read for the item, when they are text.
+ */
+function nameTheItem(
+	ctx: IExecuteFunctions,
+	properties: INodeProperties[],
+	error: Error & { context?: IDataObject },
+	itemIndex: number,
+): void {
+	const context = itemErrorContext(error) as IDataObject;
+	const named: IDataObject = {};
+	for (const field of IDENTITY_FIELDS) {
+		if (context[field] !== undefined || !properties.some((property) => property.name === field)) continue;
+		try {
+			const value = itemParameter<unknown>(ctx, field, itemIndex);
+			if (typeof value === 'string' && value.trim() !== '') named[field] = value.trim().slice(0, 200);
+		} catch {
+			// An ID whose expression fails names nothing; the error already says what failed.
+		}
+	}
+	if (Object.keys(named).length > 0) error.context = { ...named, ...error.context };
+}
+
+/** How many deletions a stop error lists in its description; its context lists all of them. */
+const DELETIONS_LISTED = 20;
+
+/**
+ * A node that stops on an error (n8n's default On Error) outputs nothing, so the records of the deletes it had
+ * already carried out would be lost with it. The error names them: in its description for the reader, and all
+ * of them in its context (`deletedBeforeStop`), which n8n keeps with the failed execution.
+ */
+function namingDeletions<E extends NodeApiError | NodeOperationError | Error>(error: E, results: Array<IDataObject | IDataObject[]>): E {
+	const deleted: IDataObject[] = [];
+	results.forEach((record, itemIndex) => {
+		if (Array.isArray(record) || record?.deleted !== true) return;
+		const entry: IDataObject = { itemIndex, provider: record.provider, callId: record.callId };
+		for (const field of ['cid', 'sessionId', 'filename', 'taskId', 'requestId', 'requestedAt'])
+			if (record[field] !== undefined) entry[field] = record[field];
+		deleted.push(entry);
+	});
+	if (deleted.length === 0) return error;
+	const listed = deleted
+		.slice(0, DELETIONS_LISTED)
+		.map(
+			(entry) =>
+				`item ${String(entry.itemIndex)}: ${String(entry.cid ?? entry.callId)}${entry.taskId ? ` (task ${String(entry.taskId)})` : ''}`,
+		)
+		.join('; ');
+	const more =
+		deleted.length > DELETIONS_LISTED ? `; and ${deleted.length - DELETIONS_LISTED} more (all in the error's deletedBeforeStop)` : '';
+	const note = `Before it stopped, this run had already deleted ${deleted.length} item(s), which are in no output: ${listed}${more}. Record them before running again, or set On Error to Continue to keep every record.`;
+	const withDescription = error as E & { description?: string | null; context?: IDataObject };
+	withDescription.description = withDescription.description ? `${withDescription.description} ${note}` : note;
+	withDescription.context = { ...withDescription.context, deletedBeforeStop: deleted };
+	return error;
 }
 
 function clampConcurrency(value: unknown): number {
