@@ -46,6 +46,8 @@ export function callGoneCheck(callType: string, callId: string): GoneCheck {
 	return {
 		request: { method: 'GET', path: streamPaths.call(callType, callId), rateLimitKey: 'getCall', context: { callId, callType } },
 		isNotFound: (response) => isStreamNotFound(response.status, response.body),
+		readsAs: (response) =>
+			typeof response.body.call === 'object' && response.body.call !== null ? 'present' : { unreadable: 'the answer has no call' },
 	};
 }
 

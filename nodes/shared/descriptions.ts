@@ -67,7 +67,7 @@ export const verifyOption: INodeProperties = {
 	type: 'boolean',
 	default: false,
 	description:
-		'Whether to look the call up again after the delete (for a Stream hard delete, after its task completed) and record "verified" only when it is gone. A call still readable fails the item.',
+		'Whether to look the call up again after the delete (for a Stream hard delete, after its task completed) and record "verified" only when the provider says it is gone. A call still readable fails the item; a look-up that fails or proves nothing keeps the delete on record with "verified" empty and the reason. A Stream soft delete is never verified: Stream keeps its data.',
 };
 
 /** The Options of every delete: Dry Run, Ignore Not Found, Re-Run and Verify Erasure, between the provider's own and the transport's. */

@@ -4,7 +4,7 @@ import type { DeletionAudit } from './audit';
 import { deletionAudit } from './audit';
 import { sleepUnlessCancelled } from './cancellation';
 import { ProviderRequestFailure, type ProviderClient } from './transport';
-import type { ApiRequest, ApiResponse, ItemIdentity } from './types';
+import { itemErrorContext, type ApiRequest, type ApiResponse, type ItemIdentity } from './types';
 
 /**
  * Look-ups after a delete before the item counts as still readable. Providers are eventually consistent:
@@ -14,16 +14,22 @@ const VERIFY_LOOKUPS = 5;
 const VERIFY_INTERVAL_MS = 1000;
 const ANSWER_SUMMARY_CHARS = 400;
 
+/** What a look-up answer that still reads says about the item. */
+export type Reading = 'gone' | 'present' | { unreadable: string };
+
 /** How to look an item up after its delete, and how to read what comes back. */
 export interface GoneCheck {
 	request: ApiRequest;
-	/** A 404 that is the provider's "nothing here"; any other 404 (an unknown call type, a proxy) is the item's error. */
+	/** A 404 that is the provider's "nothing here"; any other 404 (an unknown call type, a proxy) proves nothing. */
 	isNotFound: (response: ApiResponse) => boolean;
-	/** An answer that still reads, yet shows the item erased: a Graph call "terminated", a file no longer listed. */
-	readsAsGone?: (response: ApiResponse) => boolean;
+	/**
+	 * A 2xx answer: the item still there, or shown erased (a Graph call "terminated", a file no longer listed), or
+	 * an answer not in its documented shape, which proves neither. Without it, every 2xx means "still there".
+	 */
+	readsAs?: (response: ApiResponse) => Reading;
 }
 
-type LookUpResult = { gone: true } | { gone: false; response: ApiResponse };
+type LookUpResult = { gone: true } | { gone: false; response: ApiResponse } | { unverified: string };
 
 /** How an erasure was verified, as the audit record reports it. */
 export type Verification = { verified: true; verifiedAt: string } | { verified: null; verificationNote: string };
@@ -74,23 +80,51 @@ export function answerError(
 	);
 }
 
+const NOT_VERIFIED = 'The delete itself was confirmed and is recorded; the erasure was not verified.';
+
+/**
+ * One look-up after a delete. Gone only on the provider's own "not found" or an answer in its documented shape
+ * that shows the item erased; a look-up that fails or answers in another shape proves nothing either way.
+ */
+async function lookUpOnce(client: ProviderClient, itemIndex: number, check: GoneCheck): Promise<LookUpResult> {
+	const name = client.profile.displayName;
+	let response: ApiResponse;
+	try {
+		response = await client.request(check.request, itemIndex, [404]);
+	} catch (error) {
+		// A stop is not a failed look-up: the run ends as stopped.
+		if (client.cancelSignal?.aborted) throw client.stopped(itemIndex);
+		const { requestId } = itemErrorContext(error);
+		return {
+			unverified: `The look-up after the delete failed (${(error as Error).message}${requestId ? `, request ID ${requestId}` : ''}). ${NOT_VERIFIED}`,
+		};
+	}
+	if (response.status === 404) {
+		if (check.isNotFound(response)) return { gone: true };
+		return {
+			unverified: `The look-up after the delete answered HTTP 404, but not with ${name}'s "not found" (${summarizeAnswer(client, response.body)}), so it proves nothing. ${NOT_VERIFIED}`,
+		};
+	}
+	const reading = check.readsAs?.(response) ?? 'present';
+	if (reading === 'gone') return { gone: true };
+	if (reading === 'present') return { gone: false, response };
+	return { unverified: `The look-up after the delete answered in an unexpected shape (${reading.unreadable}). ${NOT_VERIFIED}` };
+}
+
 /** Looks the item up until it is gone, or until the provider has had time to catch up with the delete. */
 async function lookUpUntilGone(client: ProviderClient, itemIndex: number, check: GoneCheck): Promise<LookUpResult> {
-	const lookUp = async (): Promise<LookUpResult> => {
-		const response = await client.request(check.request, itemIndex, [404]);
-		if (response.status === 404 ? check.isNotFound(response) : check.readsAsGone?.(response)) return { gone: true };
-		if (response.status === 404) throw client.toNodeError(client.failureFrom(response), itemIndex, check.request);
-		return { gone: false, response };
-	};
-	let result = await lookUp();
-	for (let lookUps = 1; !result.gone && lookUps < VERIFY_LOOKUPS && !client.cancelSignal?.aborted; lookUps++) {
+	let result = await lookUpOnce(client, itemIndex, check);
+	for (let lookUps = 1; 'response' in result && lookUps < VERIFY_LOOKUPS && !client.cancelSignal?.aborted; lookUps++) {
 		await sleepUnlessCancelled(VERIFY_INTERVAL_MS, client.cancelSignal);
-		result = await lookUp();
+		result = await lookUpOnce(client, itemIndex, check);
 	}
 	return result;
 }
 
-/** Verifies an erasure: gone gives `verified: true`; still readable is an item error. */
+/**
+ * Verifies an erasure: seen gone gives `verified: true`; a look-up that proves nothing keeps the confirmed delete
+ * on record with `verified: null` and the reason; still readable is an item error.
+ */
 export async function verifyGone(
 	client: ProviderClient,
 	itemIndex: number,
@@ -98,6 +132,7 @@ export async function verifyGone(
 	check: GoneCheck,
 ): Promise<Verification> {
 	const result = await lookUpUntilGone(client, itemIndex, check);
+	if ('unverified' in result) return unverifiable(result.unverified);
 	if (result.gone) return verifiedNow();
 	throw stillReadable(client, result.response, itemIndex, context);
 }

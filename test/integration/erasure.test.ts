@@ -135,10 +135,10 @@ describe('Confirmed or failed, never assumed', () => {
 });
 
 describe('Verify Erasure', () => {
-	test('Stream soft and hard deletes are verified gone; a hard delete waits for its task first', async () => {
+	test('a Stream hard delete is verified gone once its task completed; a soft delete is never verified', async () => {
 		stream().seedCalls([{ id: 'soft-1' }, { id: 'hard-1' }]);
 		const soft = await runNode(bench.store, 'streamVideo', streamDelete({ options: { verify: true } }), [{ callId: 'soft-1' }]);
-		expect(soft.out[0]).toMatchObject({ outcome: 'deleted', verified: true, verifiedAt: expect.stringMatching(/^\d{4}-/) });
+		expect(soft.out[0]).toMatchObject({ outcome: 'deleted', verified: null, verificationNote: expect.stringMatching(/Stream keeps its data/) });
 
 		const hard = await runNode(bench.store, 'streamVideo', streamDelete({ deleteMode: 'hard', options: { verify: true } }), [
 			{ callId: 'hard-1' },
@@ -149,18 +149,19 @@ describe('Verify Erasure', () => {
 
 	test('a call still readable after the delete fails the item with the answer in details; the others pass', async () => {
 		stream().seedCalls([{ id: 'sticky' }, { id: 'fine' }]);
-		// The provider answers the delete as done but the call stays: verification must catch it.
+		// The provider answers the delete as done, and its task as completed, but the call stays: verification must catch it.
 		bench.emulator.faults.add({
 			provider: 'stream',
 			path: '/sticky/delete$',
 			type: 'status',
 			status: 201,
-			body: { call: { cid: 'default:sticky' }, duration: '1ms' },
+			body: { call: { cid: 'default:sticky' }, task_id: 'task-sticky', duration: '1ms' },
 		});
+		(stream().seedTasks as (tasks: IDataObject[]) => void)([{ taskId: 'task-sticky', status: 'completed' }]);
 		const run = await runNode(
 			bench.store,
 			'streamVideo',
-			streamDelete({ options: { verify: true } }),
+			streamDelete({ deleteMode: 'hard', options: { verify: true } }),
 			[{ callId: 'sticky' }, { callId: 'fine' }],
 			onError,
 		);

@@ -153,13 +153,20 @@ test('dry runs and error items quote no personal data from the provider', async 
 			status: 200,
 			body: { data: { call_id: 'call_p', deleted: false, contact_name: PERSON.contactName, contact_number: PERSON.contactNumber } },
 		},
-		{ provider: 'stream', path: '/p-call/delete$', type: 'status', status: 201, body: { call: { cid: 'default:p-call' }, duration: '1ms' } },
+		{
+			provider: 'stream',
+			path: '/p-call/delete$',
+			type: 'status',
+			status: 201,
+			body: { call: { cid: 'default:p-call' }, task_id: 'task-p-call', duration: '1ms' },
+		},
 	]);
+	(bench.emulator.stream.seedTasks as (tasks: IDataObject[]) => void)([{ taskId: 'task-p-call', status: 'completed' }]);
 	const unconfirmed = await runNode(bench.store, 'huskyVoice', { resource: 'call', operation: 'delete', callId: 'call_p' }, [{}], onError);
 	const stillReadable = await runNode(
 		bench.store,
 		'streamVideo',
-		{ resource: 'call', operation: 'delete', ...streamCall, options: { verify: true } },
+		{ resource: 'call', operation: 'delete', ...streamCall, deleteMode: 'hard', options: { verify: true } },
 		[{}],
 		onError,
 	);

@@ -116,6 +116,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 				: await verifyGone(session.client, itemIndex, context, {
 						request: callRequest(callId),
 						isNotFound: (lookedUp) => isHuskyNotFound(lookedUp.status, lookedUp.body),
+						readsAs: (lookedUp) =>
+							typeof lookedUp.body.data === 'object' && lookedUp.body.data !== null
+								? 'present'
+								: { unreadable: 'the answer has no call data' },
 					}),
 		);
 	}
@@ -156,6 +160,20 @@ async function notFound(
 		);
 	}
 	const lookedUp = await client.request(callRequest(callId), itemIndex, [404]);
+	if (lookedUp.status === 404 && !isHuskyNotFound(lookedUp.status, lookedUp.body)) {
+		// A 404 from something else (a gateway's "no route") says nothing about the call.
+		throw answerError(
+			client,
+			lookedUp,
+			{
+				itemIndex,
+				context: { callId },
+				code: client.failureFrom(lookedUp).code,
+				message: `The look-up of call ${callId} answered a 404 that is not HuskyVoice's NOT_FOUND`,
+			},
+			'Nothing was deleted, and whether the call still exists is unknown. Check the base URL and any proxy in front of HuskyVoice, then run the erasure again.',
+		);
+	}
 	if (lookedUp.status !== 404) {
 		const status = String(((lookedUp.body.data ?? {}) as IDataObject).status ?? 'unknown');
 		// The provider's own code (NOT_FOUND) stays; the message says what the look-up found.

@@ -73,7 +73,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 			await verifyGone(session.client, itemIndex, context, {
 				request: { method: 'GET', path, context },
 				isNotFound: (lookedUp) => isGraphCallNotFound(lookedUp.status, lookedUp.body),
-				readsAsGone: (lookedUp) => lookedUp.body.state === 'terminated',
+				readsAs: (lookedUp) =>
+					typeof lookedUp.body.state !== 'string'
+						? { unreadable: 'the answer has no call state' }
+						: lookedUp.body.state === 'terminated'
+							? 'gone'
+							: 'present',
 			}),
 		);
 	}

@@ -3,12 +3,12 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { deletionAudit } from '../../../shared/audit';
 import { deletionOptions } from '../../../shared/descriptions';
-import { unconfirmedDeletion, unverifiable, verifyGone } from '../../../shared/erasure';
+import { unconfirmedDeletion, unverifiable } from '../../../shared/erasure';
 import { idParameter, itemParameter } from '../../../shared/parameters';
 import { callIdField, callIdRule, callTypeField, callTypeRule } from '../../descriptions';
 import { minimalCall } from '../../minimal';
 import type { StreamIdentity, StreamSession } from '../../session';
-import { callGoneCheck, streamPaths } from '../../transport';
+import { streamPaths } from '../../transport';
 
 const properties: INodeProperties[] = [
 	callTypeField,
@@ -131,10 +131,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 			session.waitForTask(record, itemIndex, Number(options.waitTimeout ?? 60), options.verify === true);
 		}
 	} else if (options.verify === true) {
-		Object.assign(record, await verifyGone(session.client, itemIndex, { ...context, cid }, callGoneCheck(callType, callId)));
+		// Not found after a soft delete proves only that the API hides the call: Stream keeps its data.
+		Object.assign(record, unverifiable(SOFT_DELETE_UNVERIFIED));
 	}
 	return record;
 }
+
+const SOFT_DELETE_UNVERIFIED =
+	'A soft delete hides the call from the API, but Stream keeps its data, so it is not an erasure and is never verified as one. Use Delete Mode "Hard" to erase the call and its data.';
 
 const NOT_FOUND_UNVERIFIED =
 	'Stream does not know this call: it was deleted before. If that was a soft delete, Stream may still hold its data; Stream does not document whether a hard delete can follow a soft delete.';

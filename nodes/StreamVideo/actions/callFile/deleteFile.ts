@@ -4,7 +4,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { deletionAudit } from '../../../shared/audit';
 import { deletionOptions } from '../../../shared/descriptions';
 import { unconfirmedDeletion, verifyGone, type GoneCheck } from '../../../shared/erasure';
-import { idParameter } from '../../../shared/parameters';
+import { idParameter, itemParameter } from '../../../shared/parameters';
 import { callIdField, callIdRule, callTypeField, callTypeRule, filenameRule, sessionIdRule } from '../../descriptions';
 import { minimalFile } from '../../minimal';
 import type { StreamSession } from '../../session';
@@ -37,7 +37,7 @@ export function deleteFileOperation(files: CallFileResource) {
 			const callId = idParameter(this, callIdRule, itemIndex);
 			const sessionId = idParameter(this, sessionIdRule, itemIndex);
 			const filename = idParameter(this, filenameRule, itemIndex);
-			const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+			const options = itemParameter<IDataObject>(this, 'options', itemIndex, {});
 			const cid = `${callType}:${callId}`;
 			const identity = { callType, cid, sessionId, filename, resource: files.resource };
 			const context = { callId, callType, cid, sessionId, filename };
@@ -82,7 +82,13 @@ export function deleteFileOperation(files: CallFileResource) {
 				const gone: GoneCheck = {
 					request: listRequest(files, callType, callId),
 					isNotFound: (listed) => isStreamNotFound(listed.status, listed.body),
-					readsAsGone: (listed) => !entriesOf(listed, files).some(isThisFile),
+					// Gone only when the answer lists the call's files and this one is not among them.
+					readsAs: (listed) =>
+						!Array.isArray(listed.body[files.kind])
+							? { unreadable: `the answer has no ${files.kind} list` }
+							: entriesOf(listed, files).some(isThisFile)
+								? 'present'
+								: 'gone',
 				};
 				Object.assign(record, await verifyGone(session.client, itemIndex, context, gone));
 			}
