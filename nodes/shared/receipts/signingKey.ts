@@ -40,11 +40,8 @@ export function loadSigningKey(text: unknown): ReceiptSigningKey {
 	if (label !== 'PRIVATE KEY') {
 		throw new ReceiptKeyProblem(`This is a "${label}", not a PKCS#8 Ed25519 private key ("PRIVATE KEY"). ${GENERATE_KEY_ADVICE}`);
 	}
-	let privateKey: KeyObject;
-	try {
-		const body = pem[2].replace(/\s+/g, '');
-		privateKey = createPrivateKey({ key: Buffer.from(body, 'base64'), format: 'der', type: 'pkcs8' });
-	} catch {
+	const privateKey = readPkcs8(pem[2]);
+	if (!privateKey) {
 		throw new ReceiptKeyProblem(`The private key could not be read (the PEM is damaged or cut short). ${GENERATE_KEY_ADVICE}`);
 	}
 	if (privateKey.asymmetricKeyType !== 'ed25519') {
@@ -53,6 +50,14 @@ export function loadSigningKey(text: unknown): ReceiptSigningKey {
 		);
 	}
 	return fromPrivateKey(privateKey);
+}
+
+function readPkcs8(base64: string): KeyObject | undefined {
+	try {
+		return createPrivateKey({ key: Buffer.from(base64.replace(/\s+/g, ''), 'base64'), format: 'der', type: 'pkcs8' });
+	} catch {
+		return undefined;
+	}
 }
 
 export function fromPrivateKey(privateKey: KeyObject): ReceiptSigningKey {
