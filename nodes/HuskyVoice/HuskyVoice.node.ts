@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as call from './actions/call';
 import { router } from './actions/router';
+import { erasureReceiptKeyTest, receiptKeyCredential } from '../shared/receipts/credentialTest';
 
 export class HuskyVoice implements INodeType {
 	description: INodeTypeDescription = {
@@ -20,6 +21,7 @@ export class HuskyVoice implements INodeType {
 		credentials: [
 			{ name: 'huskyVoiceApi', required: true, displayOptions: { show: { authentication: ['apiKey'] } } },
 			{ name: 'huskyVoiceWebhookApi', required: true, displayOptions: { show: { authentication: ['webhookToken'] } } },
+			receiptKeyCredential,
 		],
 		properties: [
 			{
@@ -45,6 +47,8 @@ export class HuskyVoice implements INodeType {
 			...call.description,
 		],
 	};
+
+	methods = { credentialTest: { erasureReceiptKeyTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -127,3 +127,17 @@ export function simplifyField(fullAnswer: string): INodeProperties {
 		description: `Whether to return only identifiers, times, states and counts (no names, contact details, custom data or file links), so the item holds no personal data. Off returns the provider's answer as it came: ${fullAnswer}.`,
 	};
 }
+
+/**
+ * Sign Receipts, on every operation whose items are evidence (deletes, a hard delete's task). Top level, so the
+ * signing key credential can be shown for it; one value for the whole run, as the run is signed as a whole.
+ */
+export const signReceiptsField: INodeProperties = {
+	displayName: 'Sign Receipts',
+	name: 'signReceipts',
+	type: 'boolean',
+	default: false,
+	noDataExpression: true,
+	description:
+		'Whether to sign every output item as an erasure receipt (Ed25519) with the Erasure Receipt Signing Key, and the run as a whole, so that anyone holding your published public key can check that no record was changed, dropped or invented',
+};

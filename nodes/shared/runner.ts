@@ -3,6 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { noteInterruptedRuns } from './audit';
 import { cancelSignalOf } from './cancellation';
 import { checkExpressionTypes, forgetItemParameters, itemParameter } from './parameters';
+import { attachReceipts, runSignerFor } from './receipts/runReceipts';
 import { ITEM_ERROR_DETAILS, itemErrorContext, type ItemIdentity, type ProviderName } from './types';
 
 /** Enough parallelism to keep up with n8n's HTTP Request node on a fast endpoint; pacing keeps it within rate limits. */
@@ -44,6 +45,8 @@ export async function runOperation<Session extends object>(
 	if (!operation) {
 		throw new NodeOperationError(ctx.getNode(), `The operation "${operationName}" on "${resource}" is not supported`);
 	}
+	// Before any item runs: a run that is to be signed and cannot be deletes nothing.
+	const signer = await runSignerFor(ctx, operation.description);
 	const concurrency = clampConcurrency(ctx.getNodeParameter('options.concurrency', 0, DEFAULT_CONCURRENCY));
 	const session = await createSession(concurrency);
 	const results: Array<IDataObject | IDataObject[]> = new Array(items.length);
@@ -99,6 +102,7 @@ export async function runOperation<Session extends object>(
 		if (Array.isArray(json)) for (const entry of json) output.push({ json: entry, pairedItem: { item: itemIndex } });
 		else output.push({ json, pairedItem: { item: itemIndex } });
 	});
+	if (signer) attachReceipts(ctx, signer, output);
 	return [output];
 }
 

@@ -23,21 +23,23 @@ const rfcKey = () => fromPrivateKey(createPrivateKey({ key: RFC8037.jwk, format:
 const hexToBase64url = (hex: string) => Buffer.from(hex, 'hex').toString('base64url');
 
 describe('RFC 8032 §7.1 and RFC 8037 Appendix A, byte for byte', () => {
-	test.each(ed25519.rfc8032_section7_1.tests.map((vector: Record<string, string>, index: number) => [index + 1, vector]))(
-		'RFC 8032 TEST %i: the public key and signature of the published secret key',
-		(_number, vector: Record<string, string>) => {
-			const x = hexToBase64url(vector.publicKey);
-			const key = fromPrivateKey(createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', d: hexToBase64url(vector.secretKey), x }, format: 'jwk' }));
-			expect(key.publicJwk.x).toBe(x);
-			// A JWS over an empty header part signs exactly "<header>.<payload>"; the raw primitive is what RFC 8032 pins.
-			const jws = signCompact({ alg: 'Ed25519' }, Buffer.from(vector.message, 'hex'), key.privateKey);
-			const parsed = parseCompact(jws);
-			if ('problem' in parsed) throw new Error(parsed.problem);
-			expect(signatureHolds(parsed, key.publicKey)).toBe(true);
-			const { sign } = jest.requireActual<typeof import('node:crypto')>('node:crypto');
-			expect(sign(null, Buffer.from(vector.message, 'hex'), key.privateKey).toString('hex')).toBe(vector.signature);
-		},
+	const rfc8032 = (ed25519.rfc8032_section7_1.tests as Array<Record<string, string>>).map(
+		(vector, index): [number, Record<string, string>] => [index + 1, vector],
 	);
+	test.each(rfc8032)('RFC 8032 TEST %i: the public key and signature of the published secret key', (_number, vector) => {
+		const x = hexToBase64url(vector.publicKey);
+		const key = fromPrivateKey(
+			createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', d: hexToBase64url(vector.secretKey), x }, format: 'jwk' }),
+		);
+		expect(key.publicJwk.x).toBe(x);
+		// A JWS over an empty header part signs exactly "<header>.<payload>"; the raw primitive is what RFC 8032 pins.
+		const jws = signCompact({ alg: 'Ed25519' }, Buffer.from(vector.message, 'hex'), key.privateKey);
+		const parsed = parseCompact(jws);
+		if ('problem' in parsed) throw new Error(parsed.problem);
+		expect(signatureHolds(parsed, key.publicKey)).toBe(true);
+		const { sign } = jest.requireActual<typeof import('node:crypto')>('node:crypto');
+		expect(sign(null, Buffer.from(vector.message, 'hex'), key.privateKey).toString('hex')).toBe(vector.signature);
+	});
 
 	test('A.3: the key ID is the RFC 7638 thumbprint of the public key, as published and as jose computes it', async () => {
 		const key = rfcKey();
@@ -56,11 +58,14 @@ describe('RFC 8032 §7.1 and RFC 8037 Appendix A, byte for byte', () => {
 	});
 });
 
-describe('RFC 8785 (JCS), the reference implementation\'s test data', () => {
+describe("RFC 8785 (JCS), the reference implementation's test data", () => {
 	const names = readdirSync(path.join(VECTORS, 'jcs', 'input'));
 	test.each(names)('%s canonicalises to the published bytes, as json-canonicalize does', (name) => {
 		const input = JSON.parse(readFileSync(path.join(VECTORS, 'jcs', 'input', name), 'utf8'));
-		const expected = Buffer.from(readFileSync(path.join(VECTORS, 'jcs', 'outhex', name.replace(/\.json$/, '.txt')), 'utf8').replace(/\s+/g, ''), 'hex');
+		const expected = Buffer.from(
+			readFileSync(path.join(VECTORS, 'jcs', 'outhex', name.replace(/\.json$/, '.txt')), 'utf8').replace(/\s+/g, ''),
+			'hex',
+		);
 		expect(Buffer.from(canonicalJson(input), 'utf8')).toEqual(expected);
 		expect(canonicalize(input)).toBe(canonicalJson(input));
 	});
@@ -118,7 +123,13 @@ describe('A signed run', () => {
 		{ provider: 'streamVideo', callId: 'b', deleted: false, outcome: 'not_found', httpStatus: 404 },
 		{ error: 'Stream Video: Call ID is empty', details: { provider: 'streamVideo' } },
 	];
-	const run = { iss: 'https://controller.example', execution: '42', node: 'Erase', batch: '6f1c3c2e-8a2b-4c55-9d0e-2b7f0e1d9a10', issuedAt: '2026-12-06T00:00:00.000Z' };
+	const run = {
+		iss: 'https://controller.example',
+		execution: '42',
+		node: 'Erase',
+		batch: '6f1c3c2e-8a2b-4c55-9d0e-2b7f0e1d9a10',
+		issuedAt: '2026-12-06T00:00:00.000Z',
+	};
 
 	test('golden: the RFC 8037 key and fixed inputs give these exact receipts, so the format cannot drift', () => {
 		const receipts = signRun(rfcKey(), run, records);
@@ -170,4 +181,7 @@ describe('A signed run', () => {
  * Written once from the inputs of the golden test with the RFC 8037 key (Ed25519 signatures are deterministic,
  * RFC 8032 §5.1.6). A change here is a change of the receipt format: a new statement version, never an edit.
  */
-const GOLDEN = JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'golden-receipts.json'), 'utf8')) as { jws: string[]; head: string };
+const GOLDEN = JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'golden-receipts.json'), 'utf8')) as {
+	jws: string[];
+	head: string;
+};

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { deletionAudit } from '../../../shared/audit';
-import { deletionOptions } from '../../../shared/descriptions';
+import { deletionOptions, signReceiptsField } from '../../../shared/descriptions';
 import { answerError, notFoundOrError, unconfirmedDeletion, unverifiable, verifiedNow, verifyGone } from '../../../shared/erasure';
 import type { ApiRequest, ApiResponse } from '../../../shared/types';
 import { idParameter, itemParameter } from '../../../shared/parameters';
@@ -35,6 +35,7 @@ const properties: INodeProperties[] = [
 		default: '',
 	},
 	callIdField,
+	signReceiptsField,
 	deletionOptions({ transport: huskyTransportOptions }),
 ];
 

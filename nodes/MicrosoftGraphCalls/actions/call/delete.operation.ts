@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { deletionAudit } from '../../../shared/audit';
-import { deletionOptions } from '../../../shared/descriptions';
+import { deletionOptions, signReceiptsField } from '../../../shared/descriptions';
 import { notFoundOrError, unconfirmedDeletion, verifiedNow, verifyGone } from '../../../shared/erasure';
 import { idParameter, itemParameter } from '../../../shared/parameters';
 import { apiVersionOption, callIdField, graphCallIdRule } from '../../descriptions';
@@ -18,6 +18,7 @@ const properties: INodeProperties[] = [
 		default: '',
 	},
 	callIdField,
+	signReceiptsField,
 	deletionOptions({
 		first: [apiVersionOption],
 		verifyDescription:

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { deletionAudit } from '../../../shared/audit';
-import { deletionOptions } from '../../../shared/descriptions';
+import { deletionOptions, signReceiptsField } from '../../../shared/descriptions';
 import { unconfirmedDeletion, unverifiable } from '../../../shared/erasure';
 import { idParameter, itemParameter } from '../../../shared/parameters';
 import { callIdField, callIdRule, callTypeField, callTypeRule } from '../../descriptions';
@@ -39,6 +39,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		displayOptions: { show: { deleteMode: ['hard'] } },
 	},
+	signReceiptsField,
 	deletionOptions({
 		extra: [
 			{

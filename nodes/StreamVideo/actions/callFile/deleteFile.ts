@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { deletionAudit } from '../../../shared/audit';
-import { deletionOptions } from '../../../shared/descriptions';
+import { deletionOptions, signReceiptsField } from '../../../shared/descriptions';
 import { unconfirmedDeletion, verifyGone, type GoneCheck } from '../../../shared/erasure';
 import { idParameter, itemParameter } from '../../../shared/parameters';
 import { callIdField, callIdRule, callTypeField, callTypeRule, filenameRule, sessionIdRule } from '../../descriptions';
@@ -24,6 +24,7 @@ export function deleteFileOperation(files: CallFileResource) {
 		callTypeField,
 		callIdField,
 		...fileFields(files),
+		signReceiptsField,
 		deletionOptions({
 			verifyDescription: `Whether to list the call's ${files.kind} again after the delete and record "verified" only when the file is gone`,
 		}),

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { optionsCollection, transportOptions } from '../../../shared/descriptions';
+import { optionsCollection, signReceiptsField, transportOptions } from '../../../shared/descriptions';
 import { idParameter } from '../../../shared/parameters';
 import { taskIdRule } from '../../descriptions';
 import type { StreamSession } from '../../session';
@@ -17,6 +17,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. 3e1b4c2a-…',
 		description: 'The task ID a hard delete returned',
 	},
+	signReceiptsField,
 	optionsCollection([...transportOptions]),
 ];
 
