@@ -7,7 +7,8 @@ import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 export class ErasureReceiptKeyApi implements ICredentialType {
 	name = 'erasureReceiptKeyApi';
 
-	displayName = 'Erasure Receipt Signing Key';
+	// n8n's scanner requires a credential's display name to end in " API" (cred-class-field-display-name-missing-api).
+	displayName = 'Erasure Receipt Signing Key API';
 
 	icon: Icon = { light: 'file:../icons/erasureReceipt.svg', dark: 'file:../icons/erasureReceipt.dark.svg' };
 

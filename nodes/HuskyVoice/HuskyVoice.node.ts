@@ -3,7 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as call from './actions/call';
 import { router } from './actions/router';
-import { erasureReceiptKeyTest, receiptKeyCredential } from '../shared/receipts/credentialTest';
+import { erasureReceiptKeyTest } from '../shared/receipts/credentialTest';
 
 export class HuskyVoice implements INodeType {
 	description: INodeTypeDescription = {
@@ -21,7 +21,12 @@ export class HuskyVoice implements INodeType {
 		credentials: [
 			{ name: 'huskyVoiceApi', required: true, displayOptions: { show: { authentication: ['apiKey'] } } },
 			{ name: 'huskyVoiceWebhookApi', required: true, displayOptions: { show: { authentication: ['webhookToken'] } } },
-			receiptKeyCredential,
+			{
+				name: 'erasureReceiptKeyApi',
+				required: true,
+				testedBy: 'erasureReceiptKeyTest',
+				displayOptions: { show: { signReceipts: [true] } },
+			},
 		],
 		properties: [
 			{

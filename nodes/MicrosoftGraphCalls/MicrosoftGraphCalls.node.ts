@@ -3,7 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as call from './actions/call';
 import { router } from './actions/router';
-import { erasureReceiptKeyTest, receiptKeyCredential } from '../shared/receipts/credentialTest';
+import { erasureReceiptKeyTest } from '../shared/receipts/credentialTest';
 
 export class MicrosoftGraphCalls implements INodeType {
 	description: INodeTypeDescription = {
@@ -18,7 +18,15 @@ export class MicrosoftGraphCalls implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'microsoftGraphCallsApi', required: true }, receiptKeyCredential],
+		credentials: [
+			{ name: 'microsoftGraphCallsApi', required: true },
+			{
+				name: 'erasureReceiptKeyApi',
+				required: true,
+				testedBy: 'erasureReceiptKeyTest',
+				displayOptions: { show: { signReceipts: [true] } },
+			},
+		],
 		properties: [
 			{
 				displayName: 'Resource',

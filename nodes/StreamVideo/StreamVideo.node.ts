@@ -6,7 +6,7 @@ import * as recording from './actions/recording';
 import { router } from './actions/router';
 import * as task from './actions/task';
 import * as transcription from './actions/transcription';
-import { erasureReceiptKeyTest, receiptKeyCredential } from '../shared/receipts/credentialTest';
+import { erasureReceiptKeyTest } from '../shared/receipts/credentialTest';
 
 export class StreamVideo implements INodeType {
 	description: INodeTypeDescription = {
@@ -21,7 +21,15 @@ export class StreamVideo implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'streamVideoApi', required: true }, receiptKeyCredential],
+		credentials: [
+			{ name: 'streamVideoApi', required: true },
+			{
+				name: 'erasureReceiptKeyApi',
+				required: true,
+				testedBy: 'erasureReceiptKeyTest',
+				displayOptions: { show: { signReceipts: [true] } },
+			},
+		],
 		properties: [
 			{
 				displayName: 'Resource',

@@ -10,6 +10,7 @@ import { canonicalize } from 'json-canonicalize';
 
 import { merkleTreeHash } from '../../nodes/shared/receipts/merkleTree';
 import { verifyingKeysFrom, verifyReceipts } from '../../nodes/shared/receipts/verify';
+import { runWorkflow } from '../../dev/harness/n8n-inprocess';
 import { CREDENTIAL_IDS, RECEIPT_KEY, runNode, useEmulators } from './setup';
 
 const bench = useEmulators();
@@ -210,5 +211,59 @@ describe('Sign Receipts off, and what is never signed', () => {
 		expect(run.error?.message).toBe('The Erasure Receipt Signing Key cannot sign');
 		expect(String(run.error?.description)).toMatch(/This is a public key/);
 		expect(bench.emulator.log.entries()).toHaveLength(0);
+	});
+});
+
+describe('Erasure Receipts → Verify inside n8n, as a scheduled self-check of stored receipts would', () => {
+	async function verifyInN8n(items: IDataObject[], comparison: 'columns' | 'exact' = 'exact') {
+		const run = await runWorkflow(
+			[
+				{ name: 'Stored', type: 'test.items', parameters: { items: JSON.stringify(items) } },
+				{ name: 'Check', type: 'erasureReceipts', parameters: { operation: 'verify', publicKeys: RECEIPT_KEY.publicKeyPem, comparison } },
+			],
+			bench.store,
+		);
+		expect(run.error).toBeUndefined();
+		return run.output('Check');
+	}
+
+	test('a whole run is valid item by item; a dropped item and an edited one are named', async () => {
+		stream().seedCalls([{ id: 'v1' }, { id: 'v2' }, { id: 'v3' }]);
+		const signed = await runNode(
+			bench.store,
+			'streamVideo',
+			{ resource: 'call', operation: 'delete', callType: 'default', callId: '={{ $json.id }}', signReceipts: true },
+			[{ id: 'v1' }, { id: 'v2' }, { id: 'v3' }],
+		);
+		const whole = await verifyInN8n(signed.out);
+		expect(whole.map((item) => item.valid)).toEqual([true, true, true]);
+		expect(whole[0]).toMatchObject({ seq: 0, size: 3, runComplete: true, runMissing: [], problems: [], kid: KEYS[0].kid });
+
+		const tampered = await verifyInN8n([signed.out[0], { ...signed.out[2], deleted: false }]);
+		expect(tampered.map((item) => item.valid)).toEqual([false, false]);
+		expect(tampered[0]).toMatchObject({ receiptValid: true, runComplete: false, runMissing: [1] });
+		expect(tampered[1].problems).toEqual(['field "deleted" differs from the signed record']);
+	});
+
+	test('data table rows with the receipt as text and extra columns verify column by column', async () => {
+		husky().seedCalls([{ call_id: 'call_t1' }]);
+		const signed = await runNode(
+			bench.store,
+			'huskyVoice',
+			{ resource: 'call', operation: 'delete', callId: 'call_t1', signReceipts: true },
+			[{}],
+		);
+		const row = {
+			id: 7,
+			createdAt: '2026-12-06T00:00:00.000Z',
+			callId: 'call_t1',
+			outcome: 'deleted',
+			deleted: 'true',
+			receipt: JSON.stringify(signed.out[0].receipt),
+		};
+		expect((await verifyInN8n([row], 'columns'))[0]).toMatchObject({ valid: true });
+		expect((await verifyInN8n([{ ...row, outcome: 'not_found' }], 'columns'))[0].problems).toEqual([
+			'field "outcome" differs from the signed record',
+		]);
 	});
 });

@@ -42,8 +42,8 @@ const everyProperty = [
 ];
 
 test('every node and credential in package.json is checked', () => {
-	expect(nodes.map((node) => node.name).sort()).toEqual(['huskyVoice', 'microsoftGraphCalls', 'streamVideo', 'streamVideoTrigger']);
-	expect(credentials).toHaveLength(4);
+	expect(nodes.map((node) => node.name).sort()).toEqual(['erasureReceipts', 'huskyVoice', 'microsoftGraphCalls', 'streamVideo', 'streamVideoTrigger']);
+	expect(credentials).toHaveLength(5);
 	expect(everyProperty.filter(([, property]) => property.type === 'boolean').length).toBeGreaterThan(5);
 });
 

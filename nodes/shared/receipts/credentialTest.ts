@@ -1,4 +1,4 @@
-import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialDescription, INodeCredentialTestResult } from 'n8n-workflow';
+import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
 
 import { loadSigningKey, ReceiptKeyProblem } from './signingKey';
 
@@ -20,11 +20,3 @@ export async function erasureReceiptKeyTest(
 		return { status: 'Error', message };
 	}
 }
-
-/** The signing key, on every node that signs: asked for only when Sign Receipts is on. */
-export const receiptKeyCredential: INodeCredentialDescription = {
-	name: RECEIPT_KEY_CREDENTIAL,
-	required: true,
-	testedBy: 'erasureReceiptKeyTest',
-	displayOptions: { show: { signReceipts: [true] } },
-};
