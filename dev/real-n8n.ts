@@ -3,6 +3,8 @@
  * from its packed tarball as a community package, talking to the emulators over loopback. Workflows are created and activated through
  * n8n's public API and run by calling their production webhook, exactly as a user's would be.
  */
+import { generateKeyPairSync } from 'node:crypto';
+
 import type { IDataObject } from 'n8n-workflow';
 
 import { credentialData, startEmulator, type Emulator } from './emulators/client';
@@ -33,7 +35,12 @@ export const PACKAGE = 'n8n-nodes-call-deletion';
 export interface RealN8n {
 	n8n: N8nInstance;
 	emulator: Emulator;
-	credentials: Record<'stream' | 'graph' | 'husky' | 'huskyWebhook', { id: string; name: string; type: string; data: IDataObject }>;
+	credentials: Record<
+		'stream' | 'graph' | 'husky' | 'huskyWebhook' | 'receiptKey',
+		{ id: string; name: string; type: string; data: IDataObject }
+	>;
+	/** The public key (SPKI PEM) of the receiptKey credential's signing key, as its owner would publish it. */
+	receiptPublicKeyPem: string;
 	close(): Promise<void>;
 }
 
@@ -47,6 +54,7 @@ export async function bootRealN8n(env: Record<string, string> = {}): Promise<Rea
 		throw error;
 	}
 	const data = credentialData(emulator);
+	const receiptKey = generateKeyPairSync('ed25519');
 	const definitions = {
 		stream: {
 			name: 'Stream (emulator)',
@@ -68,6 +76,11 @@ export async function bootRealN8n(env: Record<string, string> = {}): Promise<Rea
 			type: 'huskyVoiceWebhookApi',
 			data: data.huskyVoiceWebhookApi,
 		},
+		receiptKey: {
+			name: 'Erasure receipt key',
+			type: 'erasureReceiptKeyApi',
+			data: { privateKey: receiptKey.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), issuer: 'Example Controller Ltd' },
+		},
 	};
 	const credentials = {} as RealN8n['credentials'];
 	try {
@@ -85,6 +98,7 @@ export async function bootRealN8n(env: Record<string, string> = {}): Promise<Rea
 		n8n,
 		emulator,
 		credentials,
+		receiptPublicKeyPem: receiptKey.publicKey.export({ format: 'pem', type: 'spki' }).toString(),
 		async close() {
 			await n8n.stop();
 			await emulator.close();
@@ -110,13 +124,20 @@ export async function runThroughWebhook(
 		type: string;
 		parameters: IDataObject;
 		credential?: keyof RealN8n['credentials'];
+		/** More credentials of the node, such as the receipt signing key. */
+		alsoCredentials?: Array<keyof RealN8n['credentials']>;
 		onError?: string;
 	},
 	items: IDataObject[],
 	{ whileRunning }: { whileRunning?: (workflowId: string) => Promise<void> } = {},
 ): Promise<WebhookRun> {
 	const path = `e2e-${Date.now()}-${++counter}`;
-	const credential = node.credential ? bench.credentials[node.credential] : undefined;
+	const nodeCredentials = Object.fromEntries(
+		[node.credential, ...(node.alsoCredentials ?? [])]
+			.filter((key): key is keyof RealN8n['credentials'] => key !== undefined)
+			.map((key) => bench.credentials[key])
+			.map((credential) => [credential.type, { id: credential.id, name: credential.name }]),
+	);
 	const workflowId = await bench.n8n.createWorkflow({
 		name: path,
 		nodes: [
@@ -152,13 +173,7 @@ export async function runThroughWebhook(
 				typeVersion: 1,
 				position: [440, 0],
 				parameters: node.parameters,
-				...(credential
-					? {
-							credentials: {
-								[credential.type]: { id: credential.id, name: credential.name },
-							},
-						}
-					: {}),
+				...(Object.keys(nodeCredentials).length > 0 ? { credentials: nodeCredentials } : {}),
 				...(node.onError ? { onError: node.onError } : {}),
 			},
 		],
