@@ -1,7 +1,7 @@
 'use strict';
 // One memory measurement for `npm run bench`: N Stream soft deletes through the real n8n-core engine,
 // in this fresh process, against the emulators at the given URL. Prints one JSON line.
-//   node bench-memory.js <N> <emulator URL> [ours|helper|http <node JSON> <n8n-nodes-base node file>]
+//   node bench-memory.js <N> <emulator URL> [ours|signed|helper|http <node JSON> <n8n-nodes-base node file>]
 // `helper` runs a stand-in node that only calls n8n's HTTP helper: the floor any node pays.
 // `http` runs n8n-nodes-base's HTTP Request node (the cached n8n runtime's copy), configured as the JSON says.
 const fs = require('node:fs');
@@ -32,6 +32,9 @@ async function main() {
 	if (subject === 'http') require(baseNodeFile);
 	const store = new harness.CredentialStore();
 	store.set('stream', { apiKey: SANDBOX.stream.apiKey, apiSecret: SANDBOX.stream.apiSecret, baseUrl: `${emulatorUrl}/stream` });
+	store.set('receipt-key', {
+		privateKey: require('node:crypto').generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+	});
 	await control('stream/configure', { perSecondCap: false, rateLimits: { deleteCall: 1e9 } });
 	for (let from = 0; from < N; from += 10_000) {
 		const calls = Array.from({ length: Math.min(10_000, N - from) }, (_, index) => ({
@@ -83,8 +86,15 @@ async function main() {
 							: {
 									name: 'Stream Video',
 									type: 'streamVideo',
-									parameters: { resource: 'call', operation: 'delete', callType: 'default', callId: '={{ $json.callId }}', options: {} },
-									credentials: { streamVideoApi: { id: 'stream', name: 'Stream' } },
+									parameters: {
+										resource: 'call',
+										operation: 'delete',
+										callType: 'default',
+										callId: '={{ $json.callId }}',
+										signReceipts: subject === 'signed',
+										options: {},
+									},
+									credentials: { streamVideoApi: { id: 'stream', name: 'Stream' }, erasureReceiptKeyApi: { id: 'receipt-key', name: 'Receipt key' } },
 									onError: 'continueRegularOutput',
 								},
 					],

@@ -8,9 +8,10 @@
 // The memory check runs the node in-process (n8n-core) in a fresh child process per size.
 //
 //   node scripts/bench.js            all scenarios
-//   node scripts/bench.js A C mem    a subset
+//   node scripts/bench.js A C mem    a subset (R: signed against unsigned)
 // Scenario D starts three more n8n instances (separate processes) that delete against one shared limit.
 const { execFileSync, spawn } = require('node:child_process');
+const { generateKeyPairSync } = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -357,6 +358,55 @@ async function scenarioA(n8n, emulator, credentials, tarball, floorTarball) {
 	}
 }
 
+const R_SIZES = [2000, 10_000];
+const R_GOAL = 1.05;
+
+/**
+ * R. What signing costs: the same soft deletes as scenario A, unsigned and with Sign Receipts on (one Ed25519
+ * signature and one canonical JSON per item, one tree and head per run), in the same started n8n, order rotated.
+ */
+async function scenarioR(n8n, emulator, credentials) {
+	const rounds = Number(process.env.BENCH_A_PAIRS ?? 3);
+	const parameters = { resource: 'call', operation: 'delete', callType: 'default', callId: '={{ $json.callId }}', options: {} };
+	const unsigned = await webhookWorkflow(n8n, ourNode('Unsigned', 'streamVideo', 'streamVideoApi', credentials.stream, parameters));
+	const signedNode = ourNode('Signed', 'streamVideo', 'streamVideoApi', credentials.stream, { ...parameters, signReceipts: true });
+	signedNode.credentials.erasureReceiptKeyApi = { id: credentials.receiptKey, name: 'erasureReceiptKeyApi' };
+	const signed = await webhookWorkflow(n8n, signedNode);
+	const subjects = { Unsigned: unsigned, Signed: signed };
+	const run = async (name, size) => {
+		seedA(emulator, size, 'r');
+		const result = await subjects[name](Array.from({ length: size }, (_, index) => ({ callId: `r-${index}` })));
+		const { data } = await n8n.api('GET', `/executions?workflowId=${subjects[name].workflowId}&includeData=true&limit=1`);
+		const figures = { ...nodeFigures(data[0].data.resultData.runData, name), wallMs: result.wallMs };
+		if (figures.failed > 0 || figures.items !== size) throw new Error(`R, ${name}, ${size} items: ${figures.failed} failed, ${figures.items} out`);
+		return figures;
+	};
+	for (const name of Object.keys(subjects)) await run(name, 50);
+	const rows = [];
+	const ratios = [];
+	for (const size of R_SIZES) {
+		const samples = { Unsigned: [], Signed: [] };
+		for (let round_ = 0; round_ < rounds; round_++) {
+			for (const name of round_ % 2 === 0 ? ['Unsigned', 'Signed'] : ['Signed', 'Unsigned']) samples[name].push(await run(name, size));
+		}
+		const nodeMs = (name) => median(samples[name].map((sample) => sample.nodeMs));
+		const ratio = round(nodeMs('Signed') / nodeMs('Unsigned'));
+		ratios.push(ratio);
+		rows.push({
+			items: size,
+			'unsigned node (s)': round(nodeMs('Unsigned') / 1000),
+			'signed node (s)': round(nodeMs('Signed') / 1000),
+			'signed ÷ unsigned': ratio,
+			'each round, signed ÷ unsigned': samples.Signed.map((sample, index) => round(sample.nodeMs / samples.Unsigned[index].nodeMs)).join(' / '),
+		});
+	}
+	return {
+		title: `R. Sign Receipts: Stream soft deletes, unlimited endpoint, ${A_LATENCY} ms latency, the node's own time (median of ${rounds} rounds, order alternated)`,
+		rows,
+		figures: { goals: `signed ÷ unsigned ≤ ${R_GOAL} at 2,000 and 10,000 items: ${ratios.every((ratio) => ratio <= R_GOAL) ? 'met' : 'NOT met'}` },
+	};
+}
+
 async function rateScenario({ title, N, limitPerMinute, prefix, seed, ideal, ours, httpFor, goals }) {
 	const items = Array.from({ length: N }, (_, index) => ({ callId: `${prefix}-${index}` }));
 	const runs = [
@@ -625,6 +675,9 @@ async function memory(emulator) {
 			rows.push({ node: heapCap ? `ours, old space ${heapCap} MB` : 'ours, default flags', ...result });
 		}
 	}
+	// The same run with Sign Receipts on: a receipt per item (about 1 KB of JWS) is part of the output.
+	const signedAtGoal = await measure(GOAL_N, undefined, 'signed');
+	rows.push({ node: 'ours with Sign Receipts, default flags', ...signedAtGoal });
 	// The floor: a stand-in node that only sends each delete through n8n's HTTP helper, 50 at a time.
 	const helper = await measure(GOAL_N, undefined, 'helper');
 	rows.push({ node: "n8n's HTTP helper alone, default flags", ...helper });
@@ -644,6 +697,7 @@ async function memory(emulator) {
 			goals: `ours at ${GOAL_N.toLocaleString('en')} items, default flags, peaks at no more than the helper floor's peak + our output as JSON: ${
 				met ? 'met' : 'NOT met'
 			} (ours ${oursAtGoal.peakAboveBaselineMB} MB ≤ ${helper.peakAboveBaselineMB} MB + ${oursAtGoal.outputJsonMB} MB = ${round(allowed, 1)} MB${met ? '' : ': false'})`,
+			'signed at 100,000': `ours signed ${signedAtGoal.peakAboveBaselineMB} MB against unsigned ${oursAtGoal.peakAboveBaselineMB} MB (output ${signedAtGoal.outputJsonMB} MB against ${oursAtGoal.outputJsonMB} MB)`,
 			outputJsonMB: "JSON.stringify of the node's output items' json, in MB: what the node hands on, which n8n keeps for the run",
 			'HTTP Request node': "n8n-nodes-base 2.41.1's node on the same engine, set up as scenario A (Stream's docs); deleted < items means items came back as errors (onError: continue)",
 			'how to read': `"default flags" includes garbage V8 has not collected yet; "old space ${HEAP_CAP_MB} MB" is the working set (same run, GC forced to keep up); "n8n's HTTP helper alone" is what any node that sends one request per item through n8n pays; the HTTP Request node is n8n-nodes-base's own, run in the same engine as ours`,
@@ -661,9 +715,9 @@ async function main() {
 	const emulator = await createEmulatorServer({ port: 0, seedSandbox: false });
 	const reports = [];
 	// BENCH_TARBALL=<.tgz> measures another build of the package (an earlier commit, for a before/after figure).
-	const tarball = ['a', 'b', 'c', 'd'].some(wanted) ? (process.env.BENCH_TARBALL ?? packPackage()) : undefined;
+	const tarball = ['a', 'b', 'c', 'd', 'r'].some(wanted) ? (process.env.BENCH_TARBALL ?? packPackage()) : undefined;
 	const floorTarball = wanted('a') ? packFloor() : undefined;
-	if (['a', 'b', 'c'].some(wanted)) {
+	if (['a', 'b', 'c', 'r'].some(wanted)) {
 		process.stdout.write(`Starting n8n 2.41.1 with the packed package${floorTarball ? ' and the floor node' : ''}...\n`);
 		const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'call-deletion-n8n-'));
 		if (floorTarball) installPackage(userFolder, floorTarball);
@@ -680,11 +734,15 @@ async function main() {
 					authHeader: 'xApiKey',
 					baseUrl: emulator.huskyBaseUrl,
 				}),
+				receiptKey: await n8n.createCredential('erasureReceiptKeyApi', 'erasureReceiptKeyApi', {
+					privateKey: generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+				}),
 			};
 			for (const [name, scenario] of [
 				['a', scenarioA],
 				['b', scenarioB],
 				['c', scenarioC],
+				['r', scenarioR],
 			]) {
 				if (!wanted(name)) continue;
 				const report = await scenario(n8n, emulator, credentials, tarball, floorTarball);
