@@ -261,4 +261,40 @@ describe('Stream Video: get, task get, get many', () => {
 		);
 		expect(withLive.out.some((call) => call.callId === 'live1')).toBe(true);
 	});
+
+	test.each([
+		['the cursor it was just sent', ['c1', 'c1']],
+		['a cursor from an earlier page', ['c1', 'c2', 'c1']],
+	])('get many fails the item, instead of paging forever, when Stream answers with %s', async (_label, cursors) => {
+		seed(['page1']);
+		// Each answer names the next cursor; the last one repeats an earlier one. Then 20 more answers repeating the
+		// last cursor (a node that does not notice pages on through them and ends with the emulator's real last page).
+		const page = (next: string, times: number) => ({
+			provider: 'stream',
+			method: 'POST',
+			path: '/video/calls$',
+			type: 'status',
+			status: 201,
+			body: { calls: [], next, duration: '1ms' },
+			times,
+		});
+		bench.emulator.faults.add([...cursors.map((next) => page(next, 1)), page(cursors[cursors.length - 1], 20)]);
+		const run = await runNode(bench.store, 'streamVideo', { resource: 'call', operation: 'getMany', returnAll: true }, [{}, {}], {
+			onError: 'continueRegularOutput',
+		});
+		expect(run.error).toBeUndefined();
+		expect(run.out).toHaveLength(2);
+		for (const item of run.out) expect(String(item.error)).toMatch(/Stream repeated the paging cursor/);
+		const queries = bench.emulator.log
+			.entries({ provider: 'stream', method: 'POST' })
+			.filter((entry) => entry.path.endsWith('/video/calls'));
+		// First item: one request per cursor; the second item meets the repeating rule at once and stops after two.
+		expect(queries).toHaveLength(cursors.length + 2);
+		expect(queries.map((entry) => (entry.body as IDataObject).next)).toEqual([
+			undefined,
+			...cursors.slice(0, -1),
+			undefined,
+			cursors[cursors.length - 1],
+		]);
+	});
 });
