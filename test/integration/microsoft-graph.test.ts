@@ -72,6 +72,36 @@ describe('Microsoft Graph Calls', () => {
 		]);
 	});
 
+	test('call IDs "." and ".." are refused before any request (they would be path steps: DELETE …/communications/)', async () => {
+		const run = await runNode(bench.store, 'microsoftGraphCalls', del(), [{ callId: '..' }, { callId: '.' }, { callId: ' .. ' }], {
+			onError: 'continueRegularOutput',
+		});
+		expect(run.out).toHaveLength(3);
+		for (const item of run.out) expect(String(item.error)).toMatch(/Call ID "\.+" is not allowed/);
+		expect(run.out.map((item) => (item.details as IDataObject).callId)).toEqual(['..', '.', '..']);
+		expect(bench.emulator.log.entries()).toHaveLength(0);
+	});
+
+	test.each(['delete', 'get'])('%s: an API Version other than v1.0 or beta fails the item before any request', async (operation) => {
+		seed([guid(8)]);
+		const items = ['v2', '', 'v1.0/../beta', 'BETA', 'beta', 'v1.0'].map((apiVersion) => ({ callId: guid(8), apiVersion }));
+		const run = await runNode(
+			bench.store,
+			'microsoftGraphCalls',
+			{ resource: 'call', operation, callId: '={{ $json.callId }}', options: { apiVersion: '={{ $json.apiVersion }}', dryRun: true } },
+			items,
+			{ onError: 'continueRegularOutput' },
+		);
+		expect(run.out).toHaveLength(6);
+		for (const [index, value] of ['v2', '', 'v1.0/../beta', 'BETA'].entries()) {
+			expect(run.out[index]).toMatchObject({ error: `API Version "${value}" is not one of v1.0, beta`, details: { callId: guid(8) } });
+		}
+		expect(run.out[4].error).toBeUndefined();
+		expect(run.out[5].error).toBeUndefined();
+		// Only the two valid items reached Graph, each at its own version's path.
+		expect(graphRequests().map((entry) => entry.path.split('/communications/')[0].split('/').pop())).toEqual(['beta', 'v1.0']);
+	});
+
 	test('get returns the call', async () => {
 		seed([guid(6)]);
 		const run = await runNode(bench.store, 'microsoftGraphCalls', { resource: 'call', operation: 'get', callId: guid(6) }, [{}]);
