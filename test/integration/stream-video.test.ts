@@ -85,6 +85,25 @@ describe('Stream Video: delete', () => {
 		}
 	});
 
+	test('Wait Timeout counts from when the wait starts, not from the start of the run', async () => {
+		// Each task finishes 1.2 s after its delete. The first delete is answered only after 2.2 s, longer than the
+		// 2 s timeout: counted from the run's start, the wait would be over before it began (one look, "pending").
+		(bench.emulator.stream.configure as (c: IDataObject) => void)({ taskPendingMs: 600, taskRunningMs: 600 });
+		seed(['w1', 'w2', 'w3']);
+		bench.emulator.faults.add({ provider: 'stream', path: '/w1/delete', type: 'latency', latencyMs: 2200 });
+		const run = await runNode(
+			bench.store,
+			'streamVideo',
+			deleteParams({ deleteMode: 'hard', options: { waitForCompletion: true, waitTimeout: 2 } }),
+			['w1', 'w2', 'w3'].map((callId) => ({ callId })),
+		);
+		expect(run.error).toBeUndefined();
+		for (const item of run.out) {
+			expect(item).toMatchObject({ deleted: true, taskStatus: 'completed' });
+			expect(item.waitTimedOut).toBeUndefined();
+		}
+	});
+
 	test('not found: an error that says so, or an audit item with Ignore Not Found', async () => {
 		const strict = await runNode(bench.store, 'streamVideo', deleteParams(), [{ callId: 'ghost' }]);
 		expect(strict.error?.message).toMatch(/Can't find call with id default:ghost/);
