@@ -424,7 +424,8 @@ describe('Stream Video Trigger keeps going', () => {
 			// Runs until the test finishes it: no machine speed decides which poll sees it done.
 			{ taskId: 'task-later', status: 'running', finishAfterMs: 3_600_000 },
 		]);
-		bench.emulator.faults.add({ provider: 'stream', path: '/tasks/task-refused$', type: 'status', status: 403 });
+		// A 400 on this ID is about the task for good (a 403 fails the poll instead: trigger-poll-failure.test.ts).
+		bench.emulator.faults.add({ provider: 'stream', path: '/tasks/task-refused$', type: 'status', status: 400 });
 		const state: IDataObject = {};
 		const poll = async () =>
 			await pollTrigger(bench.store, {
@@ -437,7 +438,7 @@ describe('Stream Video Trigger keeps going', () => {
 			['task-refused', 'error'],
 			['task-ok', 'completed'],
 		]);
-		expect(first?.[0].error).toMatchObject({ httpStatus: 403, message: expect.stringMatching(/^Stream Video: /) });
+		expect(first?.[0].error).toMatchObject({ httpStatus: 400, message: expect.stringMatching(/^Stream Video: /) });
 		stream().seedTasks([{ taskId: 'task-later', status: 'completed' }]);
 		bench.emulator.log.clear();
 		const second = await poll();
