@@ -380,7 +380,7 @@ export interface RunResult {
 
 /**
  * Runs `nodes` on n8n-core's engine, each connected to the next, starting from the first (a trigger), and
- * resolves with the finished run. `stopAfterMs` cancels the execution as the editor's Stop does.
+ * resolves with the finished run. `stopAfterMs`, or `stop` resolving, cancels the execution as the editor's Stop does.
  */
 export async function executeChain(
 	nodes: INode[],
@@ -388,7 +388,7 @@ export async function executeChain(
 	store: CredentialStore,
 	credentialTypes: Map<string, ICredentialType>,
 	mode: WorkflowExecuteMode = 'manual',
-	{ stopAfterMs }: { stopAfterMs?: number } = {},
+	{ stopAfterMs, stop: stopWhen }: { stopAfterMs?: number; stop?: Promise<unknown> } = {},
 ): Promise<IRun> {
 	const connections: Workflow['connectionsBySourceNode'] = {};
 	for (let index = 0; index < nodes.length - 1; index++) {
@@ -421,6 +421,7 @@ export async function executeChain(
 	// What n8n does when the user presses Stop: cancel the running execution. n8n reports the stop at once;
 	// the engine settles only when the running node has returned.
 	const stop = stopAfterMs === undefined ? undefined : setTimeout(() => execution.cancel(), stopAfterMs);
+	void stopWhen?.then(() => execution.cancel());
 	await execution;
 	clearTimeout(stop);
 	return await finished;
@@ -434,7 +435,7 @@ export async function runWorkflow(
 	chain: WorkflowNode[],
 	store: CredentialStore,
 	mode: WorkflowExecuteMode = 'manual',
-	{ stopAfterMs }: { stopAfterMs?: number } = {},
+	{ stopAfterMs, stop }: { stopAfterMs?: number; stop?: Promise<unknown> } = {},
 ): Promise<RunResult> {
 	const { nodeTypes, credentialTypes } = await loadPackage();
 	const all: WorkflowNode[] = [{ name: 'When clicking Execute', type: 'test.manualTrigger' }, ...chain];
@@ -449,7 +450,7 @@ export async function runWorkflow(
 		onError: node.onError,
 		continueOnFail: node.continueOnFail,
 	}));
-	const run = await executeChain(nodes, nodeTypes, store, credentialTypes, mode, { stopAfterMs });
+	const run = await executeChain(nodes, nodeTypes, store, credentialTypes, mode, { stopAfterMs, stop });
 	const items = (nodeName: string, outputIndex = 0): INodeExecutionData[] => {
 		const taskData = run.data.resultData.runData[nodeName]?.[0];
 		return taskData?.data?.main?.[outputIndex] ?? [];

@@ -1,4 +1,5 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { callIdFieldOf } from '../shared/descriptions';
 import type { IdRule } from '../shared/validation';
@@ -28,3 +29,20 @@ export const apiVersionOption: INodeProperties = {
 	],
 	description: 'Microsoft Graph API version to call',
 };
+
+const API_VERSIONS = ['v1.0', 'beta'];
+
+/**
+ * The API Version option, checked: an expression can give any text, and it becomes a path step of every
+ * request. Unset means v1.0.
+ */
+export function graphApiVersion(ctx: IExecuteFunctions, value: unknown, itemIndex: number, callId: string): string {
+	if (value === undefined) return 'v1.0';
+	if (typeof value === 'string' && API_VERSIONS.includes(value)) return value;
+	const error = new NodeOperationError(ctx.getNode(), `API Version "${String(value)}" is not one of ${API_VERSIONS.join(', ')}`, {
+		itemIndex,
+		description: 'Choose v1.0 or beta, or make the expression give exactly one of them.',
+	});
+	error.context = { ...error.context, callId };
+	throw error;
+}

@@ -11,6 +11,8 @@ import type { ApiResponse } from '../shared/types';
 import { callGoneCheck, describeTask, isStreamNotFound, openStreamApi, streamPaths, TERMINAL_TASK_STATUSES } from './transport';
 
 const TASK_POLL_INTERVAL_MS = 1000;
+/** Wait Timeout's default in the delete operation. */
+const DEFAULT_WAIT_TIMEOUT_SECONDS = 60;
 
 /** What a Stream audit record says about the item, besides the call ID. */
 export type StreamIdentity = {
@@ -31,9 +33,9 @@ interface WatchedTask {
 
 /** Everything one Stream node execution shares across its items. */
 export class StreamSession implements BatchSession {
-	private readonly started = Date.now();
 	private readonly watched: WatchedTask[] = [];
-	private waitDeadline = 0;
+	/** The longest Wait Timeout any item asked for, in ms: the wait for all tasks together, from when it starts. */
+	private waitMs = 0;
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
@@ -70,22 +72,24 @@ export class StreamSession implements BatchSession {
 
 	/** Registers a hard-delete task to be watched with all the others of this run. */
 	waitForTask(record: DeletionAudit, itemIndex: number, timeoutSeconds: number, verify: boolean): void {
-		const deadline = this.started + Math.max(1, timeoutSeconds) * 1000;
-		this.waitDeadline = Math.max(this.waitDeadline, deadline);
+		// The delete already happened, so a timeout that is not a number bounds the wait at the default, not at nothing.
+		const seconds = Number.isFinite(timeoutSeconds) ? Math.max(1, timeoutSeconds) : DEFAULT_WAIT_TIMEOUT_SECONDS;
+		this.waitMs = Math.max(this.waitMs, seconds * 1000);
 		this.watched.push({ record, itemIndex, verify });
 	}
 
 	/**
-	 * Polls every watched task together until all are finished or the run's wait timeout passes, then
-	 * verifies the calls whose items asked for it. Answers with the items that failed verification.
+	 * Polls every watched task together until all are finished or the wait timeout, counted from here, passes,
+	 * then verifies the calls whose items asked for it. Answers with the items that failed verification.
 	 */
 	async finish(): Promise<Map<number, Error>> {
 		const failures = new Map<number, Error>();
+		const waitDeadline = Date.now() + this.waitMs;
 		let pending = this.watched;
 		while (pending.length > 0) {
 			await forEachConcurrently(pending, this.client.options.concurrency, async (task) => await this.poll(task));
 			pending = pending.filter(({ record }) => !TERMINAL_TASK_STATUSES.has(String(record.taskStatus)));
-			const left = this.waitDeadline - Date.now();
+			const left = waitDeadline - Date.now();
 			if (pending.length === 0 || left <= 0) break;
 			await sleepUnlessCancelled(Math.min(TASK_POLL_INTERVAL_MS, left), this.client.cancelSignal);
 			if (this.client.cancelSignal?.aborted) return failures;

@@ -125,7 +125,7 @@ export class StreamVideoTrigger implements INodeType {
 			() => Date.now() < deadline,
 		);
 
-		// A refused credential or a bad request will not heal by itself: report it through n8n's trigger error path.
+		// A refused credential or app will not heal by itself: report it through n8n's trigger error path.
 		const fatal = [...results.values()].find((result) => result.kind === 'fatal');
 		if (fatal) throw (fatal as { error: Error }).error;
 		const transient = [...results.values()].filter((result) => result.kind === 'transient');
@@ -164,19 +164,17 @@ async function fetchTask(client: ProviderClient, taskId: string): Promise<PollRe
 		);
 	if ('error' in outcome) {
 		if (isTransientFailure(outcome.error)) return { kind: 'transient', error: outcome.error };
-		// A refused credential (or one that cannot authenticate at all) fails every task alike: fail the poll.
-		const status = itemErrorContext(outcome.error).httpStatus;
-		if (status === 401 || status === undefined) return { kind: 'fatal', error: outcome.error };
-		// Anything else Stream refuses for this one task ID will not heal: report it once, keep watching the rest.
-		return { kind: 'finished', item: refusedTask(taskId, outcome.error) };
+		// Only a 400 is Stream refusing this task ID itself, for good: report it once, keep watching the rest.
+		if (itemErrorContext(outcome.error).httpStatus === 400) return { kind: 'finished', item: refusedTask(taskId, outcome.error) };
+		// Anything else (401, 403: the key or app; no answer at all) says nothing about the task: fail the poll,
+		// so n8n reports it and every task stays watched.
+		return { kind: 'fatal', error: outcome.error };
 	}
 	const { response } = outcome;
 	if (response.status === 404) {
+		// A 404 that is not Stream's "not found" (a proxy, a wrong base URL) is not about the task either.
 		if (!isStreamNotFound(response.status, response.body)) {
-			return {
-				kind: 'finished',
-				item: refusedTask(taskId, client.toNodeError(client.failureFrom(response), 0, { context: { taskId } })),
-			};
+			return { kind: 'fatal', error: client.toNodeError(client.failureFrom(response), 0, { context: { taskId } }) };
 		}
 		return {
 			kind: 'finished',
@@ -188,7 +186,7 @@ async function fetchTask(client: ProviderClient, taskId: string): Promise<PollRe
 	return { kind: 'finished', item: { ...task, taskId } };
 }
 
-/** The item for a task ID Stream refuses to look up for good (400, 403, a 404 that is not "task not found"). */
+/** The item for a task ID Stream refuses to look up for good (a 400 on that ID). */
 function refusedTask(taskId: string, error: Error): IDataObject {
 	const context = itemErrorContext(error);
 	return {

@@ -39,6 +39,10 @@ export function requireId(node: INode, value: unknown, rule: IdRule, itemIndex: 
 	if (!rule.pattern.test(id)) {
 		throw invalid(`${rule.label} "${truncate(id)}" contains characters that are not allowed`, rule.patternHint);
 	}
+	// "." and ".." pass encodeURIComponent unchanged and are path steps: …/calls/.. would address …/ itself.
+	if (/^\.+$/.test(id)) {
+		throw invalid(`${rule.label} "${truncate(id)}" is not allowed: an ID made only of dots would be read as a path step`, rule.patternHint);
+	}
 	return id;
 }
 

@@ -4,6 +4,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { ExecuteContext } from 'n8n-core';
+
 import { pollTrigger } from '../../dev/harness/n8n-inprocess';
 import { daysAgo, runNode, useEmulators } from './setup';
 
@@ -32,6 +34,13 @@ const streamDelete = (extra: IDataObject = {}) => ({
 const huskyDelete = (extra: IDataObject = {}) => ({ resource: 'call', operation: 'delete', callId: '={{ $json.callId }}', ...extra });
 const graphDelete = (extra: IDataObject = {}) => ({ resource: 'call', operation: 'delete', callId: '={{ $json.callId }}', ...extra });
 const GRAPH_CALL = '2f1a0c00-8a5e-4b34-9f6a-6d8e11b2a3c4';
+/** The prototype in the chain that defines `name` (to spy on a method an execution context inherits). */
+const ownerOf = (proto: object, name: string): { _getNodeParameter(...args: unknown[]): unknown } => {
+	let current: object | null = proto;
+	while (current && !Object.prototype.hasOwnProperty.call(current, name)) current = Object.getPrototypeOf(current) as object | null;
+	if (!current) throw new Error(`no prototype defines ${name}`);
+	return current as { _getNodeParameter(...args: unknown[]): unknown };
+};
 
 describe('Get Many finds what a person left behind', () => {
 	test('a call everyone left without ending it is found; only calls with people in them now are left out', async () => {
@@ -241,18 +250,41 @@ describe('Idempotent erasure', () => {
 	});
 
 	test('an option set by an expression is read for each item; one without is read once for all', async () => {
-		const run = await runNode(
-			bench.store,
-			'huskyVoice',
-			huskyDelete({ options: { ignoreNotFound: '={{ $json.ignore }}', rateLimitPerMinute: 600 } }),
-			[
-				{ callId: 'call_gone1', ignore: true },
-				{ callId: 'call_gone2', ignore: false },
-			],
-			onError,
-		);
-		expect(run.out[0]).toMatchObject({ callId: 'call_gone1', outcome: 'not_found' });
-		expect(run.out[1]).toMatchObject({ details: { callId: 'call_gone2', httpStatus: 404 } });
+		// Which items n8n was asked to resolve the Options collection for, by any part of the node.
+		// ExecuteContext's getNodeParameter is an arrow per instance that calls the inherited _getNodeParameter.
+		const reads = jest.spyOn(ownerOf(ExecuteContext.prototype, '_getNodeParameter'), '_getNodeParameter');
+		const optionsReadFor = () => reads.mock.calls.filter(([name]) => name === 'options').map(([, itemIndex]) => itemIndex as number);
+		try {
+			const run = await runNode(
+				bench.store,
+				'huskyVoice',
+				huskyDelete({ options: { ignoreNotFound: '={{ $json.ignore }}', rateLimitPerMinute: 600 } }),
+				[
+					{ callId: 'call_gone1', ignore: true },
+					{ callId: 'call_gone2', ignore: false },
+					{ callId: 'call_gone3', ignore: true },
+				],
+				onError,
+			);
+			expect(run.out[0]).toMatchObject({ callId: 'call_gone1', outcome: 'not_found' });
+			expect(run.out[1]).toMatchObject({ details: { callId: 'call_gone2', httpStatus: 404 } });
+			expect(run.out[2]).toMatchObject({ callId: 'call_gone3', outcome: 'not_found' });
+			expect(new Set(optionsReadFor())).toEqual(new Set([0, 1, 2]));
+
+			reads.mockClear();
+			const constant = await runNode(
+				bench.store,
+				'huskyVoice',
+				huskyDelete({ options: { ignoreNotFound: true, rateLimitPerMinute: 600 } }),
+				[{ callId: 'call_gone4' }, { callId: 'call_gone5' }, { callId: 'call_gone6' }],
+				onError,
+			);
+			expect(constant.out.map((item) => item.outcome)).toEqual(['not_found', 'not_found', 'not_found']);
+			// Read for the first item only, and its value used for all three.
+			expect(new Set(optionsReadFor())).toEqual(new Set([0]));
+		} finally {
+			reads.mockRestore();
+		}
 	});
 
 	test('an expression that fails for one item of a bulk run fails that item alone, in its place', async () => {
@@ -425,7 +457,8 @@ describe('Stream Video Trigger keeps going', () => {
 			// Runs until the test finishes it: no machine speed decides which poll sees it done.
 			{ taskId: 'task-later', status: 'running', finishAfterMs: 3_600_000 },
 		]);
-		bench.emulator.faults.add({ provider: 'stream', path: '/tasks/task-refused$', type: 'status', status: 403 });
+		// A 400 on this ID is about the task for good (a 403 fails the poll instead: trigger-poll-failure.test.ts).
+		bench.emulator.faults.add({ provider: 'stream', path: '/tasks/task-refused$', type: 'status', status: 400 });
 		const state: IDataObject = {};
 		const poll = async () =>
 			await pollTrigger(bench.store, {
@@ -438,7 +471,7 @@ describe('Stream Video Trigger keeps going', () => {
 			['task-refused', 'error'],
 			['task-ok', 'completed'],
 		]);
-		expect(first?.[0].error).toMatchObject({ httpStatus: 403, message: expect.stringMatching(/^Stream Video: /) });
+		expect(first?.[0].error).toMatchObject({ httpStatus: 400, message: expect.stringMatching(/^Stream Video: /) });
 		stream().seedTasks([{ taskId: 'task-later', status: 'completed' }]);
 		bench.emulator.log.clear();
 		const second = await poll();

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { runNode, sandbox, useEmulators } from './setup';
+import { runNode, useEmulators } from './setup';
 
 const bench = useEmulators();
 
@@ -35,21 +35,36 @@ describe('Microsoft Graph Calls', () => {
 	test('a token that expires mid-run is fetched again once and the request retried', async () => {
 		const ids = Array.from({ length: 6 }, (_, index) => guid(100 + index));
 		seed(ids);
-		// Item 3 is slow; while it is in flight every issued token expires.
-		bench.emulator.faults.add({ provider: 'graph', path: guid(102), type: 'latency', latencyMs: 800 });
-		const expire = setTimeout(() => (bench.emulator.graph.expireAllTokens as () => void)(), 400);
+		// Every issued token expires the moment item 3's request arrives, before Graph checks it.
+		bench.emulator.faults.add({
+			provider: 'graph',
+			path: guid(102),
+			type: 'latency',
+			latencyMs: 0,
+			times: 1,
+			onMatch: () => (bench.emulator.graph.expireAllTokens as () => void)(),
+		} as IDataObject);
 		const run = await runNode(
 			bench.store,
 			'microsoftGraphCalls',
 			del({ options: { concurrency: 1 } }),
 			ids.map((callId) => ({ callId })),
 		);
-		clearTimeout(expire);
 		expect(run.error).toBeUndefined();
 		expect(run.out.every((item) => item.deleted === true)).toBe(true);
 		expect(tokenRequests()).toBe(2);
-		// The expired answer, then the one n8n's helper needs to see before it refreshes the token.
-		expect(graphRequests().filter((entry) => entry.status === 401)).toHaveLength(2);
+		// Items 1 and 2 went with the first token; item 3 met the expiry: the expired answer, then the one n8n's helper
+		// needs to see before it refreshes the token; then item 3 again and items 4 to 6 with the new one.
+		expect(graphRequests().map((entry) => [entry.path.split('/').pop(), entry.status])).toEqual([
+			[guid(100), 204],
+			[guid(101), 204],
+			[guid(102), 401],
+			[guid(102), 401],
+			[guid(102), 204],
+			[guid(103), 204],
+			[guid(104), 204],
+			[guid(105), 204],
+		]);
 	});
 
 	test('404 "8522"/"9997" means the call already ended: an error that says so, or not_found with Ignore Not Found', async () => {
@@ -70,6 +85,36 @@ describe('Microsoft Graph Calls', () => {
 		expect(graphRequests().map((entry) => `${entry.method} ${entry.path}`)).toEqual([
 			expect.stringMatching(/^GET .*\/beta\/communications\/calls\//),
 		]);
+	});
+
+	test('call IDs "." and ".." are refused before any request (they would be path steps: DELETE …/communications/)', async () => {
+		const run = await runNode(bench.store, 'microsoftGraphCalls', del(), [{ callId: '..' }, { callId: '.' }, { callId: ' .. ' }], {
+			onError: 'continueRegularOutput',
+		});
+		expect(run.out).toHaveLength(3);
+		for (const item of run.out) expect(String(item.error)).toMatch(/Call ID "\.+" is not allowed/);
+		expect(run.out.map((item) => (item.details as IDataObject).callId)).toEqual(['..', '.', '..']);
+		expect(bench.emulator.log.entries()).toHaveLength(0);
+	});
+
+	test.each(['delete', 'get'])('%s: an API Version other than v1.0 or beta fails the item before any request', async (operation) => {
+		seed([guid(8)]);
+		const items = ['v2', '', 'v1.0/../beta', 'BETA', 'beta', 'v1.0'].map((apiVersion) => ({ callId: guid(8), apiVersion }));
+		const run = await runNode(
+			bench.store,
+			'microsoftGraphCalls',
+			{ resource: 'call', operation, callId: '={{ $json.callId }}', options: { apiVersion: '={{ $json.apiVersion }}', dryRun: true } },
+			items,
+			{ onError: 'continueRegularOutput' },
+		);
+		expect(run.out).toHaveLength(6);
+		for (const [index, value] of ['v2', '', 'v1.0/../beta', 'BETA'].entries()) {
+			expect(run.out[index]).toMatchObject({ error: `API Version "${value}" is not one of v1.0, beta`, details: { callId: guid(8) } });
+		}
+		expect(run.out[4].error).toBeUndefined();
+		expect(run.out[5].error).toBeUndefined();
+		// Only the two valid items reached Graph, each at its own version's path.
+		expect(graphRequests().map((entry) => entry.path.split('/communications/')[0].split('/').pop())).toEqual(['beta', 'v1.0']);
 	});
 
 	test('get returns the call', async () => {
@@ -113,9 +158,5 @@ describe('Microsoft Graph Calls', () => {
 		bench.emulator.faults.add({ provider: 'graph', method: 'DELETE', type: 'status', status: 429, retryAfter: 1, times: 1 });
 		const run = await runNode(bench.store, 'microsoftGraphCalls', del(), [{ callId: guid(7) }]);
 		expect(run.out[0]).toMatchObject({ deleted: true, attempts: 2 });
-	});
-
-	test('sandbox credential values are what the emulator expects', () => {
-		expect(sandbox.graph.tenantId).toMatch(/^[0-9a-f-]{36}$/);
 	});
 });

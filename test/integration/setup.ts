@@ -78,7 +78,7 @@ export async function runNode(
 	type: 'streamVideo' | 'microsoftGraphCalls' | 'huskyVoice',
 	parameters: IDataObject,
 	items: IDataObject[],
-	{ onError, stopAfterMs }: Pick<WorkflowNode, 'onError'> & { stopAfterMs?: number } = {},
+	{ onError, stopAfterMs, stop }: Pick<WorkflowNode, 'onError'> & { stopAfterMs?: number; stop?: Promise<unknown> } = {},
 ): Promise<NodeRun> {
 	const result = await runWorkflow(
 		[
@@ -87,7 +87,7 @@ export async function runNode(
 		],
 		store,
 		'manual',
-		{ stopAfterMs },
+		{ stopAfterMs, stop },
 	);
 	return { ...result, out: result.output('Node', 0), errorsOut: result.output('Node', 1) };
 }

@@ -48,7 +48,16 @@ describe('Stream Video: delete', () => {
 		(bench.emulator.stream.configure as (c: IDataObject) => void)({ taskPendingMs: 200, taskRunningMs: 600 });
 		seed(['h1', 'h2', 'h3', 'h4']);
 		seed(['hfail'], { hardDeleteFails: true });
-		const started = Date.now();
+		// The first five look-ups, whichever tasks they are for, find the task still running.
+		bench.emulator.faults.add({
+			provider: 'stream',
+			method: 'GET',
+			path: '/tasks/',
+			type: 'status',
+			status: 200,
+			body: { status: 'running', duration: '1ms' },
+			times: 5,
+		});
 		const run = await runNode(
 			bench.store,
 			'streamVideo',
@@ -66,8 +75,15 @@ describe('Stream Video: delete', () => {
 		for (const item of run.out) expect(item.taskId).toEqual(expect.any(String));
 		expect(run.out[2].taskError).toBeDefined();
 		expect(run.out[0].taskFinishedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
-		// Five tasks of ~0.8 s each, watched together: far less than five sequential waits.
-		expect(Date.now() - started).toBeLessThan(5 * 800 + 3000);
+		// Watched together: every round of look-ups asks for each task still open, so the first five look-ups (all
+		// "running") are one per task. Watched one after the other, they would all be for the first task.
+		const lookups = bench.emulator.log
+			.entries({ provider: 'stream', method: 'GET' })
+			.filter((entry) => entry.path.includes('/tasks/'))
+			.map((entry) => entry.path.split('/').pop());
+		const taskIds = run.out.map((item) => item.taskId);
+		expect(new Set(lookups.slice(0, 5))).toEqual(new Set(taskIds));
+		expect(lookups.length).toBeGreaterThan(5);
 	});
 
 	test('hard delete whose tasks outlast the wait timeout returns the last status instead of failing', async () => {
@@ -82,6 +98,25 @@ describe('Stream Video: delete', () => {
 		expect(run.error).toBeUndefined();
 		for (const item of run.out) {
 			expect(item).toMatchObject({ deleted: true, outcome: 'deleted', taskStatus: 'pending', waitTimedOut: true });
+		}
+	});
+
+	test('Wait Timeout counts from when the wait starts, not from the start of the run', async () => {
+		// Each task finishes 1.2 s after its delete. The first delete is answered only after 2.2 s, longer than the
+		// 2 s timeout: counted from the run's start, the wait would be over before it began (one look, "pending").
+		(bench.emulator.stream.configure as (c: IDataObject) => void)({ taskPendingMs: 600, taskRunningMs: 600 });
+		seed(['w1', 'w2', 'w3']);
+		bench.emulator.faults.add({ provider: 'stream', path: '/w1/delete', type: 'latency', latencyMs: 2200 });
+		const run = await runNode(
+			bench.store,
+			'streamVideo',
+			deleteParams({ deleteMode: 'hard', options: { waitForCompletion: true, waitTimeout: 2 } }),
+			['w1', 'w2', 'w3'].map((callId) => ({ callId })),
+		);
+		expect(run.error).toBeUndefined();
+		for (const item of run.out) {
+			expect(item).toMatchObject({ deleted: true, taskStatus: 'completed' });
+			expect(item.waitTimedOut).toBeUndefined();
 		}
 	});
 
@@ -260,5 +295,41 @@ describe('Stream Video: get, task get, get many', () => {
 			[{}],
 		);
 		expect(withLive.out.some((call) => call.callId === 'live1')).toBe(true);
+	});
+
+	test.each([
+		['the cursor it was just sent', ['c1', 'c1']],
+		['a cursor from an earlier page', ['c1', 'c2', 'c1']],
+	])('get many fails the item, instead of paging forever, when Stream answers with %s', async (_label, cursors) => {
+		seed(['page1']);
+		// Each answer names the next cursor; the last one repeats an earlier one. Then 20 more answers repeating the
+		// last cursor (a node that does not notice pages on through them and ends with the emulator's real last page).
+		const page = (next: string, times: number) => ({
+			provider: 'stream',
+			method: 'POST',
+			path: '/video/calls$',
+			type: 'status',
+			status: 201,
+			body: { calls: [], next, duration: '1ms' },
+			times,
+		});
+		bench.emulator.faults.add([...cursors.map((next) => page(next, 1)), page(cursors[cursors.length - 1], 20)]);
+		const run = await runNode(bench.store, 'streamVideo', { resource: 'call', operation: 'getMany', returnAll: true }, [{}, {}], {
+			onError: 'continueRegularOutput',
+		});
+		expect(run.error).toBeUndefined();
+		expect(run.out).toHaveLength(2);
+		for (const item of run.out) expect(String(item.error)).toMatch(/Stream repeated the paging cursor/);
+		const queries = bench.emulator.log
+			.entries({ provider: 'stream', method: 'POST' })
+			.filter((entry) => entry.path.endsWith('/video/calls'));
+		// First item: one request per cursor; the second item meets the repeating rule at once and stops after two.
+		expect(queries).toHaveLength(cursors.length + 2);
+		expect(queries.map((entry) => (entry.body as IDataObject).next)).toEqual([
+			undefined,
+			...cursors.slice(0, -1),
+			undefined,
+			cursors[cursors.length - 1],
+		]);
 	});
 });

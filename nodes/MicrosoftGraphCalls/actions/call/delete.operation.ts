@@ -5,7 +5,7 @@ import { deletionAudit } from '../../../shared/audit';
 import { deletionOptions, signReceiptsField } from '../../../shared/descriptions';
 import { notFoundOrError, unconfirmedDeletion, verifiedNow, verifyGone } from '../../../shared/erasure';
 import { idParameter, itemParameter } from '../../../shared/parameters';
-import { apiVersionOption, callIdField, graphCallIdRule } from '../../descriptions';
+import { apiVersionOption, callIdField, graphApiVersion, graphCallIdRule } from '../../descriptions';
 import type { GraphSession } from '../../session';
 import { graphPaths, isGraphCallNotFound } from '../../transport';
 
@@ -31,7 +31,7 @@ export const description = updateDisplayOptions({ show: { resource: ['call'], op
 export async function execute(this: IExecuteFunctions, itemIndex: number, session: GraphSession): Promise<IDataObject> {
 	const callId = idParameter(this, graphCallIdRule, itemIndex);
 	const options = itemParameter<IDataObject>(this, 'options', itemIndex, {});
-	const apiVersion = String(options.apiVersion ?? 'v1.0');
+	const apiVersion = graphApiVersion(this, options.apiVersion, itemIndex, callId);
 	const path = graphPaths.call(apiVersion, callId);
 	const context = { callId };
 	const dryRun = options.dryRun === true;

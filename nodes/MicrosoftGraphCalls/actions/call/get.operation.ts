@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { optionsCollection, simplifyField, transportOptions } from '../../../shared/descriptions';
 import { idParameter } from '../../../shared/parameters';
-import { apiVersionOption, callIdField, graphCallIdRule } from '../../descriptions';
+import { apiVersionOption, callIdField, graphApiVersion, graphCallIdRule } from '../../descriptions';
 import { minimalCall } from '../../minimal';
 import type { GraphSession } from '../../session';
 import { graphPaths } from '../../transport';
@@ -22,7 +22,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 	const callId = idParameter(this, graphCallIdRule, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const response = await session.client.request(
-		{ method: 'GET', path: graphPaths.call(String(options.apiVersion ?? 'v1.0'), callId), context: { callId } },
+		{ method: 'GET', path: graphPaths.call(graphApiVersion(this, options.apiVersion, itemIndex, callId), callId), context: { callId } },
 		itemIndex,
 	);
 	if (this.getNodeParameter('simplify', itemIndex, true) === true) return { ...minimalCall(response.body), requestId: response.requestId };

@@ -175,6 +175,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 	});
 
 	const calls: IDataObject[] = [];
+	// Every cursor sent so far: one Stream names again would page through the same calls for ever.
+	const seenCursors = new Set<string>();
 	let next: string | undefined;
 	do {
 		const body: IDataObject = {
@@ -192,7 +194,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, sessio
 			calls.push(simplify ? minimalCall(call, entry.members) : { ...call, callType: call.type, callId: call.id, members: entry.members });
 			if (calls.length >= limit) break;
 		}
+		if (next) seenCursors.add(next);
 		next = typeof response.body.next === 'string' && response.body.next !== '' ? response.body.next : undefined;
+		if (next && seenCursors.has(next) && calls.length < limit) {
+			throw new NodeOperationError(this.getNode(), 'Stream repeated the paging cursor of an earlier page', {
+				itemIndex,
+				description: `After ${seenCursors.size + 1} pages and ${calls.length} calls, Stream answered with a "next" cursor it had already given, so paging would never end. Try again; if it persists, narrow the filters or report it to Stream.`,
+			});
+		}
 	} while (next && calls.length < limit);
 	return calls;
 }
