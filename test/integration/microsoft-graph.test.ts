@@ -109,7 +109,11 @@ describe('Microsoft Graph Calls', () => {
 		);
 		expect(run.out).toHaveLength(6);
 		for (const [index, value] of ['v2', '', 'v1.0/../beta', 'BETA'].entries()) {
-			expect(run.out[index]).toMatchObject({ error: `API Version "${value}" is not one of v1.0, beta`, details: { callId: guid(8) } });
+			const gave = value === '' ? 'empty text' : `the text "${value}"`;
+			expect(run.out[index]).toMatchObject({
+				error: `API Version must be one of "v1.0", "beta", but the expression gave ${gave}`,
+				details: { callId: guid(8) },
+			});
 		}
 		expect(run.out[4].error).toBeUndefined();
 		expect(run.out[5].error).toBeUndefined();
