@@ -90,6 +90,7 @@ test('CRM erasure chain: one audit record per call across the three providers, r
 	// The CRM re-sends the same request: the same records come back, the erased calls now "not_found".
 	const again = await erasureRequest('gdpr-erasure', {
 		requestId: 'gdpr-42',
+		attempt: 2,
 		streamCalls: [
 			{ type: 'default', id: 'subject-call' },
 			{ type: 'default', id: '../x' },
@@ -104,6 +105,10 @@ test('CRM erasure chain: one audit record per call across the three providers, r
 		['huskyVoice', 'call_subject', 'not_found'],
 		['huskyVoice', 'call_pending', 'error'],
 	]);
+	// attempt 2: the deletes ran with Re-Run of an Interrupted Run, so each not_found record says it was possibly erased then.
+	for (const record of (again.body as IDataObject[]).filter((entry) => entry.outcome === 'not_found')) {
+		expect(record.note).toMatch(/possibly erased by an interrupted earlier run/);
+	}
 });
 
 test('erase a person: every Stream call they were in or created, of any age, once each, and their HuskyVoice calls, verified; live calls counted and left', async () => {
@@ -136,6 +141,14 @@ test('erase a person: every Stream call they were in or created, of any age, onc
 	const first = await erasureRequest('erase-person', request);
 	expect(first.status).toBe(200);
 	const answer = first.body as { summary: IDataObject; records: IDataObject[]; complete: boolean; leftOut: IDataObject };
+	expect(answer.records.map((record) => `${record.provider} ${record.callId} ${record.outcome}`).sort()).toEqual([
+		'huskyVoice call_p1 deleted',
+		'huskyVoice call_p2 error',
+		'streamVideo p-both deleted',
+		'streamVideo p-created deleted',
+		'streamVideo p-left-open deleted',
+		'streamVideo p-old deleted',
+	]);
 	expect(answer).toMatchObject({
 		requestId: 'dsr-7',
 		streamUserId: 'person-7',
