@@ -81,12 +81,24 @@ function seedPerson(bench: RealN8n) {
 const HARD_DELETE_INTERVAL_MINUTES = 1;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A scan for the webhook secret, with the secret itself replaced by a label (it must not reach the test output). */
-function scanForSecret(userFolder: string, logs: string, secret: string): Scan {
-	const scan = scanN8nStore(readN8nStore(userFolder), logs, [secret]) as Scan;
+function scanForSecret(store: unknown, logs: string, secret: string): Scan {
+	const scan = scanN8nStore(store, logs, [secret]) as Scan;
 	const label = 'the webhook secret';
 	return { ...scan, hits: scan.hits.map((hit) => ({ ...hit, marker: label })), rawDatabase: { [label]: scan.rawDatabase[secret] ?? 0 } };
 }
-const executionRows = (userFolder: string) => (readN8nStore(userFolder).tables.execution_entity as unknown[]).length;
+/** n8n's database and files; while n8n writes (n8n 1.x deletes an unsaved execution right after it), read again. */
+async function readStore(userFolder: string): Promise<{ tables: Record<string, unknown[]> }> {
+	const deadline = Date.now() + 30_000;
+	for (;;) {
+		try {
+			return readN8nStore(userFolder);
+		} catch (error) {
+			if (!String((error as Error).message).includes('database is locked') || Date.now() > deadline) throw error;
+			await sleep(200);
+		}
+	}
+}
+const executionRows = async (userFolder: string) => ((await readStore(userFolder)).tables.execution_entity as unknown[]).length;
 
 /** Boots n8n, imports erase-person with the given workflow settings, sends the three requests, stops n8n and scans it. */
 async function eraseAndScan(settings: IDataObject, { waitForHardDelete }: { waitForHardDelete: boolean }): Promise<Run> {
@@ -125,24 +137,26 @@ async function eraseAndScan(settings: IDataObject, { waitForHardDelete }: { wait
 		}
 		const answered = Date.now();
 		const { userFolder } = bench.n8n;
-		const atEnd = scanN8nStore(readN8nStore(userFolder), bench.n8n.logs(), MARKERS) as Scan;
+		const storeAtEnd = await readStore(userFolder);
+		const atEnd = scanN8nStore(storeAtEnd, bench.n8n.logs(), MARKERS) as Scan;
 		const secret = webhook.value.replace(/^Bearer /, '');
-		const secretAtEnd = scanForSecret(userFolder, bench.n8n.logs(), secret);
+		const secretAtEnd = scanForSecret(storeAtEnd, bench.n8n.logs(), secret);
 		let rowsGoneAfterS: number | undefined;
 		if (waitForHardDelete) {
 			// Two intervals and a margin: n8n's first hard-delete runs one interval after its start.
 			const deadline = answered + (2 * HARD_DELETE_INTERVAL_MINUTES * 60 + 30) * 1000;
-			while (executionRows(userFolder) > 0 && Date.now() < deadline) await sleep(2000);
-			if (executionRows(userFolder) === 0) rowsGoneAfterS = Math.round((Date.now() - answered) / 1000);
+			while ((await executionRows(userFolder)) > 0 && Date.now() < deadline) await sleep(2000);
+			if ((await executionRows(userFolder)) === 0) rowsGoneAfterS = Math.round((Date.now() - answered) / 1000);
 		}
 		await bench.n8n.stop();
+		const stopped = await readStore(userFolder);
 		return {
 			answers,
 			atEnd,
 			rowsGoneAfterS,
-			scan: scanN8nStore(readN8nStore(userFolder), bench.n8n.logs(), MARKERS) as Scan,
+			scan: scanN8nStore(stopped, bench.n8n.logs(), MARKERS) as Scan,
 			secretAtEnd,
-			secretScan: scanForSecret(userFolder, bench.n8n.logs(), secret),
+			secretScan: scanForSecret(stopped, bench.n8n.logs(), secret),
 		};
 	} finally {
 		await bench.close();
