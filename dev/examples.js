@@ -1,7 +1,9 @@
 'use strict';
 // The example workflows in examples/, imported into a running n8n: by `npm start` and by the end-to-end tests.
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
+const { request } = require('undici');
 
 const REPO = path.resolve(__dirname, '..');
 
@@ -49,7 +51,108 @@ function useAuditTable(workflow, dataTableId) {
 	}
 }
 
-/** Imports every example not yet present (by name), with its credentials pointed at ours; returns what it imported. */
+/**
+ * The n8n credential (built-in Header Auth) that every example's erasure webhook checks: a request without
+ * `Authorization: <value>` is refused by n8n's Webhook node (403) before the workflow runs.
+ */
+const WEBHOOK_CREDENTIAL = { name: 'Erasure webhook token', type: 'httpHeaderAuth', header: 'Authorization' };
+
+/** A new random secret, in the form a CRM's "Bearer token" setting sends it. */
+const newWebhookSecret = () => `Bearer ${crypto.randomBytes(32).toString('base64url')}`;
+
+/**
+ * Creates the webhook credential, or gives the existing one (by name and type) a new secret: n8n never shows a saved
+ * secret again, so each call rotates it, and the previous secret stops working. Answers its id, header and value.
+ */
+async function ensureWebhookCredential(n8n) {
+	const value = newWebhookSecret();
+	const data = { name: WEBHOOK_CREDENTIAL.header, value };
+	const existing = ((await n8n.rest('GET', '/credentials')).body?.data ?? []).find(
+		(credential) => credential.name === WEBHOOK_CREDENTIAL.name && credential.type === WEBHOOK_CREDENTIAL.type,
+	);
+	let id;
+	if (existing) {
+		const updated = await n8n.rest('PATCH', `/credentials/${existing.id}`, {
+			name: WEBHOOK_CREDENTIAL.name,
+			type: WEBHOOK_CREDENTIAL.type,
+			data,
+		});
+		if (updated.status !== 200) throw new Error(`could not rotate the ${WEBHOOK_CREDENTIAL.name} credential (HTTP ${updated.status})`);
+		id = existing.id;
+	} else {
+		id = await n8n.createCredential(WEBHOOK_CREDENTIAL.name, WEBHOOK_CREDENTIAL.type, data);
+	}
+	return { id, type: WEBHOOK_CREDENTIAL.type, header: WEBHOOK_CREDENTIAL.header, value };
+}
+
+/**
+ * POSTs to a production webhook with the given headers; `body` is sent as JSON, or as is when it is a string. Waits
+ * for n8n to register the webhook (it answers 404 "not registered" for a moment after activation).
+ */
+async function postWebhook(baseUrl, pathName, body, headers = {}) {
+	const deadline = Date.now() + 20_000;
+	for (;;) {
+		const response = await request(`${baseUrl}/webhook/${pathName}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', ...headers },
+			body: typeof body === 'string' ? body : JSON.stringify(body),
+			headersTimeout: 300_000,
+			bodyTimeout: 300_000,
+		});
+		const text = await response.body.text();
+		let json;
+		try {
+			json = text ? JSON.parse(text) : undefined;
+		} catch {
+			json = text;
+		}
+		if (response.statusCode === 404 && text.includes('not registered') && Date.now() < deadline) {
+			await new Promise((resolve) => setTimeout(resolve, 250));
+			continue;
+		}
+		return { status: response.statusCode, body: json };
+	}
+}
+
+/** Whether a workflow has a Webhook node that checks no credential. */
+const hasOpenWebhook = (workflow) =>
+	(workflow.nodes ?? []).some((node) => node.type === 'n8n-nodes-base.webhook' && (node.parameters?.authentication ?? 'none') === 'none');
+
+/** The webhook paths of the examples. */
+const examplePaths = () =>
+	fs
+		.readdirSync(path.join(REPO, 'examples'))
+		.filter((name) => name.endsWith('.json'))
+		.flatMap((file) => JSON.parse(fs.readFileSync(path.join(REPO, 'examples', file), 'utf8')).nodes)
+		.filter((node) => node.type === 'n8n-nodes-base.webhook')
+		.map((node) => node.parameters.path);
+
+/**
+ * Deactivates every active workflow that answers one of the examples' webhook paths without checking a credential
+ * (an earlier version of an example, imported before its webhook had authentication); answers their names.
+ */
+async function closeOpenExampleWebhooks(n8n) {
+	const paths = new Set(examplePaths());
+	const closed = [];
+	for (const workflow of (await n8n.api('GET', '/workflows?limit=250')).data ?? []) {
+		const open = (workflow.nodes ?? []).some(
+			(node) =>
+				node.type === 'n8n-nodes-base.webhook' &&
+				paths.has(node.parameters?.path) &&
+				(node.parameters?.authentication ?? 'none') === 'none',
+		);
+		if (workflow.active && open) {
+			await n8n.deactivate(workflow.id);
+			closed.push(workflow.name);
+		}
+	}
+	return closed;
+}
+
+/**
+ * Imports every example not yet present (by name), with its credentials pointed at ours (`idByType`; without an
+ * `httpHeaderAuth` one, a new webhook credential is made); returns what it imported.
+ */
 async function importExamples(n8n, idByType) {
 	const existing = (await n8n.api('GET', '/workflows?limit=250')).data ?? [];
 	const imported = [];
@@ -58,9 +161,15 @@ async function importExamples(n8n, idByType) {
 		.filter((name) => name.endsWith('.json'))
 		.sort()) {
 		const workflow = JSON.parse(fs.readFileSync(path.join(REPO, 'examples', file), 'utf8'));
-		if (existing.some((candidate) => candidate.name === workflow.name)) continue;
+		// An earlier import of the same example is kept, unless its webhook checks no credential.
+		if (existing.some((candidate) => candidate.name === workflow.name && !hasOpenWebhook(candidate))) continue;
 		for (const node of workflow.nodes) {
-			for (const [type, reference] of Object.entries(node.credentials ?? {})) reference.id = idByType[type];
+			for (const [type, reference] of Object.entries(node.credentials ?? {})) {
+				// A caller that brings no webhook credential gets one with a secret nobody knows: the webhook stays closed.
+				if (type === WEBHOOK_CREDENTIAL.type && !idByType[type])
+					idByType = { ...idByType, [type]: (await ensureWebhookCredential(n8n)).id };
+				reference.id = idByType[type];
+			}
 		}
 		if (workflow.nodes.some((node) => node.type === 'n8n-nodes-base.dataTable'))
 			useAuditTable(workflow, (await ensureAuditTable(n8n)).dataTableId);
@@ -72,4 +181,13 @@ async function importExamples(n8n, idByType) {
 	return imported;
 }
 
-module.exports = { importExamples, ensureAuditTable, useAuditTable, AUDIT_TABLE };
+module.exports = {
+	importExamples,
+	closeOpenExampleWebhooks,
+	ensureAuditTable,
+	useAuditTable,
+	AUDIT_TABLE,
+	WEBHOOK_CREDENTIAL,
+	ensureWebhookCredential,
+	postWebhook,
+};

@@ -1,12 +1,13 @@
 'use strict';
 // `npm start`: a real n8n 2.41.1 on http://127.0.0.1:5678 with this package installed as a community
 // package, the API emulators on http://127.0.0.1:4010, an owner account, credentials pointing at the
-// emulators and the example workflows imported. Ctrl-C stops everything it started.
+// emulators and the example workflows imported. The erasure webhooks check a Header Auth credential whose secret is
+// new at every start (printed once, never written to the repository). Ctrl-C stops everything it started.
 const fs = require('node:fs');
 const path = require('node:path');
 
 const { createEmulatorServer, emulatorCredentials } = require('../dev/emulators/server');
-const { importExamples } = require('../dev/examples');
+const { importExamples, closeOpenExampleWebhooks, ensureWebhookCredential } = require('../dev/examples');
 const { startN8n, packPackage } = require('../dev/n8n-instance');
 const { N8N_VERSION } = require('../dev/n8n-runtime');
 
@@ -50,7 +51,11 @@ async function main() {
 		throw error;
 	}
 	const idByType = await ensureCredentials(n8n, emulator);
+	const webhook = await ensureWebhookCredential(n8n);
+	idByType[webhook.type] = webhook.id;
+	const closed = await closeOpenExampleWebhooks(n8n);
 	const imported = await importExamples(n8n, idByType);
+	const auth = `-H '${webhook.header}: ${webhook.value}'`;
 
 	process.stdout.write(
 		[
@@ -61,12 +66,18 @@ async function main() {
 			'',
 			`Credentials point at the emulators (${emulator.url}); sandbox calls: Stream default:demo-1…5, two Graph calls, HuskyVoice call_demo1…3.`,
 			imported.length ? `Imported examples: ${imported.map((workflow) => workflow.name).join('; ')}` : 'Examples already imported.',
+			...(closed.length ? [`Deactivated (their erasure webhook checked no credential): ${closed.join('; ')}`] : []),
+			'',
+			`The erasure webhooks answer only requests with the header of the "Erasure webhook token" credential (Header Auth).`,
+			'Its secret is new at this start; whoever has it can erase calls. Keep it out of tickets, chats and logs:',
+			`  ${webhook.header}: ${webhook.value}`,
 			'Try the GDPR erasure chain:',
-			`  curl -s -X POST ${n8n.baseUrl}/webhook/gdpr-erasure -H 'content-type: application/json' \\`,
+			`  curl -s -X POST ${n8n.baseUrl}/webhook/gdpr-erasure -H 'content-type: application/json' ${auth} \\`,
 			`    -d '{"requestId":"gdpr-1","streamCalls":[{"type":"default","id":"demo-1"}],"graphCalls":["2f1a0c00-8a5e-4b34-9f6a-6d8e11b2a3c4"],"huskyCalls":["call_demo1"]}'`,
-			'Erase everything one person left behind (Stream calls they were a member of, HuskyVoice calls), verified:',
-			`  curl -s -X POST ${n8n.baseUrl}/webhook/erase-person -H 'content-type: application/json' \\`,
+			'Erase everything one person left behind (Stream calls they were in or created, HuskyVoice calls), verified:',
+			`  curl -s -X POST ${n8n.baseUrl}/webhook/erase-person -H 'content-type: application/json' ${auth} \\`,
 			`    -d '{"requestId":"dsr-1","streamUserId":"erase-me","huskyCallIds":["call_demo2"]}'`,
+			'Without the header n8n answers 403 and runs nothing; see docs/securing-webhooks.md.',
 			`Emulator request log: ${emulator.url}/_control/log`,
 			'',
 			'Press Ctrl-C to stop n8n and the emulators.',

@@ -10,9 +10,11 @@ import * as path from 'node:path';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { bootRealN8n, callWebhook, type RealN8n } from '../../dev/real-n8n';
+import { bootRealN8n, type RealN8n } from '../../dev/real-n8n';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { readN8nStore, scanN8nStore } = require('../../dev/n8n-store');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ensureWebhookCredential, postWebhook } = require('../../dev/examples');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { N8N_VERSION } = require('../../dev/n8n-runtime');
 
@@ -42,10 +44,13 @@ interface Run {
 	scan: Scan;
 	/** Seconds from the third answer until no execution row was left, for the shipped settings. */
 	rowsGoneAfterS?: number;
+	/** The same two scans for the webhook's secret (the Authorization header every request carried). */
+	secretAtEnd: Scan;
+	secretScan: Scan;
 }
 interface Answer {
 	requestId: string;
-	summary: { erased: number; alreadyGone: number; failed: number };
+	summary: { erased: number; alreadyGone: number; failed: number; liveLeftOut: number };
 	records: IDataObject[];
 }
 
@@ -75,7 +80,25 @@ function seedPerson(bench: RealN8n) {
  */
 const HARD_DELETE_INTERVAL_MINUTES = 1;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const executionRows = (userFolder: string) => (readN8nStore(userFolder).tables.execution_entity as unknown[]).length;
+/** A scan for the webhook secret, with the secret itself replaced by a label (it must not reach the test output). */
+function scanForSecret(store: unknown, logs: string, secret: string): Scan {
+	const scan = scanN8nStore(store, logs, [secret]) as Scan;
+	const label = 'the webhook secret';
+	return { ...scan, hits: scan.hits.map((hit) => ({ ...hit, marker: label })), rawDatabase: { [label]: scan.rawDatabase[secret] ?? 0 } };
+}
+/** n8n's database and files; while n8n writes (n8n 1.x deletes an unsaved execution right after it), read again. */
+async function readStore(userFolder: string): Promise<{ tables: Record<string, unknown[]> }> {
+	const deadline = Date.now() + 30_000;
+	for (;;) {
+		try {
+			return readN8nStore(userFolder);
+		} catch (error) {
+			if (!String((error as Error).message).includes('database is locked') || Date.now() > deadline) throw error;
+			await sleep(200);
+		}
+	}
+}
+const executionRows = async (userFolder: string) => ((await readStore(userFolder)).tables.execution_entity as unknown[]).length;
 
 /** Boots n8n, imports erase-person with the given workflow settings, sends the three requests, stops n8n and scans it. */
 async function eraseAndScan(settings: IDataObject, { waitForHardDelete }: { waitForHardDelete: boolean }): Promise<Run> {
@@ -83,7 +106,12 @@ async function eraseAndScan(settings: IDataObject, { waitForHardDelete }: { wait
 		waitForHardDelete ? { EXECUTIONS_DATA_PRUNE_HARD_DELETE_INTERVAL: String(HARD_DELETE_INTERVAL_MINUTES) } : {},
 	);
 	try {
-		const idByType = Object.fromEntries(Object.values(bench.credentials).map((credential) => [credential.type, credential.id]));
+		// The webhook checks the credential `npm start` creates; the requests below send it.
+		const webhook = (await ensureWebhookCredential(bench.n8n)) as { id: string; type: string; header: string; value: string };
+		const idByType = {
+			...Object.fromEntries(Object.values(bench.credentials).map((credential) => [credential.type, credential.id])),
+			[webhook.type]: webhook.id,
+		};
 		const nodes = example.nodes.map((node) => ({
 			...node,
 			...(node.credentials
@@ -100,22 +128,36 @@ async function eraseAndScan(settings: IDataObject, { waitForHardDelete }: { wait
 		const erasure = { requestId: 'dsr-residue-1', streamUserId: PERSON.streamUserId, huskyCallIds: ['call_res_done'] };
 		const answers: Answer[] = [];
 		for (const request of [erasure, erasure, { ...erasure, requestId: 'dsr-residue-2', huskyCallIds: ['call_res_live'] }]) {
-			const response = await callWebhook(bench, 'erase-person', request);
+			const response = (await postWebhook(bench.n8n.baseUrl, 'erase-person', request, { [webhook.header]: webhook.value })) as {
+				status: number;
+				body: unknown;
+			};
 			expect(response.status).toBe(200);
 			answers.push(response.body as Answer);
 		}
 		const answered = Date.now();
 		const { userFolder } = bench.n8n;
-		const atEnd = scanN8nStore(readN8nStore(userFolder), bench.n8n.logs(), MARKERS) as Scan;
+		const storeAtEnd = await readStore(userFolder);
+		const atEnd = scanN8nStore(storeAtEnd, bench.n8n.logs(), MARKERS) as Scan;
+		const secret = webhook.value.replace(/^Bearer /, '');
+		const secretAtEnd = scanForSecret(storeAtEnd, bench.n8n.logs(), secret);
 		let rowsGoneAfterS: number | undefined;
 		if (waitForHardDelete) {
 			// Two intervals and a margin: n8n's first hard-delete runs one interval after its start.
 			const deadline = answered + (2 * HARD_DELETE_INTERVAL_MINUTES * 60 + 30) * 1000;
-			while (executionRows(userFolder) > 0 && Date.now() < deadline) await sleep(2000);
-			if (executionRows(userFolder) === 0) rowsGoneAfterS = Math.round((Date.now() - answered) / 1000);
+			while ((await executionRows(userFolder)) > 0 && Date.now() < deadline) await sleep(2000);
+			if ((await executionRows(userFolder)) === 0) rowsGoneAfterS = Math.round((Date.now() - answered) / 1000);
 		}
 		await bench.n8n.stop();
-		return { answers, atEnd, rowsGoneAfterS, scan: scanN8nStore(readN8nStore(userFolder), bench.n8n.logs(), MARKERS) as Scan };
+		const stopped = await readStore(userFolder);
+		return {
+			answers,
+			atEnd,
+			rowsGoneAfterS,
+			scan: scanN8nStore(stopped, bench.n8n.logs(), MARKERS) as Scan,
+			secretAtEnd,
+			secretScan: scanForSecret(stopped, bench.n8n.logs(), secret),
+		};
 	} finally {
 		await bench.close();
 	}
@@ -142,6 +184,9 @@ beforeAll(async () => {
 			`  execution rows gone ${shipped.rowsGoneAfterS ?? 'NOT'} s after the third answer (hard-delete interval ${HARD_DELETE_INTERVAL_MINUTES} min)`,
 			report('as shipped, n8n stopped', shipped.scan),
 			report("n8n's default workflow settings (baseline), n8n stopped", baseline.scan),
+			report('the webhook secret, as shipped, right after the third answer', shipped.secretAtEnd),
+			report('the webhook secret, as shipped, n8n stopped', shipped.secretScan),
+			report('the webhook secret, baseline, n8n stopped', baseline.secretScan),
 			'',
 		].join('\n'),
 	);
@@ -162,9 +207,9 @@ test('both CRM examples tell n8n to save none of their executions: successful, f
 test('each answer still carries the audit records: erased, then already gone, then the failed item reported', () => {
 	for (const { answers } of [shipped, baseline]) {
 		expect(answers.map((answer) => answer.summary)).toEqual([
-			{ erased: 3, alreadyGone: 0, failed: 0 },
-			{ erased: 0, alreadyGone: 1, failed: 0 },
-			{ erased: 0, alreadyGone: 0, failed: 1 },
+			{ erased: 3, alreadyGone: 0, failed: 0, liveLeftOut: 0 },
+			{ erased: 0, alreadyGone: 1, failed: 0, liveLeftOut: 0 },
+			{ erased: 0, alreadyGone: 0, failed: 1, liveLeftOut: 0 },
 		]);
 		expect(answers[0].records.map((record) => [record.provider, record.callId, record.outcome, record.verified])).toEqual(
 			expect.arrayContaining([
@@ -194,4 +239,13 @@ test("with n8n's default settings, the same run leaves the person's user ID in n
 	expect(baseline.scan.hits.some((hit) => hit.where === 'table execution_data' && hit.marker === PERSON.streamUserId)).toBe(true);
 	// Simplify keeps what the providers hold about the person out even then.
 	expect(baseline.scan.hits.filter((hit) => hit.marker !== PERSON.streamUserId)).toEqual([]);
+});
+
+test("the webhook secret: never in n8n's log; as shipped, in no table once n8n stopped; with n8n's default settings, in execution data", () => {
+	for (const scan of [shipped.secretAtEnd, shipped.secretScan, baseline.secretScan]) {
+		expect(scan.hits.filter((hit) => hit.where === 'n8n log output')).toEqual([]);
+	}
+	expect(shipped.secretScan.hits).toEqual([]);
+	// The Webhook node's output carries every request header, Authorization included (n8n 1.x and 2.x).
+	expect(baseline.secretScan.hits.some((hit) => hit.where === 'table execution_data')).toBe(true);
 });
