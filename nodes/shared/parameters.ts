@@ -202,3 +202,34 @@ function describeValue(value: unknown): string {
 export function forgetItemParameters(ctx: IExecuteFunctions, itemIndex: number): void {
 	for (const byItem of parametersOf(ctx).ahead.values()) byItem.delete(itemIndex);
 }
+
+/**
+ * A filter narrows a search; one that comes out empty (an expression reading a field the request lacked, a value
+ * left blank) would silently widen it to everything, and a delete downstream would erase calls nobody named. So a
+ * text or date filter that is present must hold a value, and a text filter must be text.
+ */
+export function checkFilters(ctx: IExecuteFunctions, properties: INodeProperties[], itemIndex: number): void {
+	const state = parametersOf(ctx);
+	const collection = properties.find((property) => property.name === 'filters' && property.type === 'collection');
+	const raw = state.node.parameters.filters;
+	if (!collection || raw === null || typeof raw !== 'object' || Array.isArray(raw)) return;
+	const present = Object.keys(raw);
+	if (present.length === 0) return;
+	const resolved = peekItemParameter<IDataObject>(ctx, 'filters', itemIndex, {}) ?? {};
+	for (const member of (collection.options ?? []) as INodeProperties[]) {
+		if (!present.includes(member.name) || (member.type !== 'string' && member.type !== 'dateTime')) continue;
+		const value = resolved[member.name];
+		const empty = value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+		if (!empty && (member.type !== 'string' || typeof value === 'string')) continue;
+		throw new NodeOperationError(
+			state.node,
+			empty
+				? `The filter ${member.displayName} is empty`
+				: `The filter ${member.displayName} must be text, but it is ${describeValue(value)}`,
+			{
+				itemIndex,
+				description: `A filter that comes out empty would widen the search to everything it was meant to narrow. Check the expression that fills it, or remove the filter to search without it.`,
+			},
+		);
+	}
+}

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { noteInterruptedRuns } from './audit';
 import { cancelSignalOf } from './cancellation';
-import { checkExpressionTypes, forgetItemParameters, itemParameter } from './parameters';
+import { checkExpressionTypes, checkFilters, forgetItemParameters, itemParameter } from './parameters';
 import { attachReceipts, runSignerFor } from './receipts/runReceipts';
 import { ITEM_ERROR_DETAILS, itemErrorContext, type ItemIdentity, type ProviderName } from './types';
 
@@ -65,6 +65,7 @@ export async function runOperation<Session extends object>(
 	const runItem = async (itemIndex: number): Promise<void> => {
 		try {
 			checkExpressionTypes(ctx, operation.description, itemIndex);
+			checkFilters(ctx, operation.description, itemIndex);
 			results[itemIndex] = await operation.execute.call(ctx, itemIndex, session);
 		} catch (error) {
 			fail(itemIndex, error as Error);

@@ -288,3 +288,55 @@ describe('An erasure that happened is always on record', () => {
 		]);
 	});
 });
+
+describe('A filter never widens a search by coming out empty', () => {
+	test('Get Many with a person filter that came out empty, or not as text, fails instead of listing every call', async () => {
+		stream().seedCalls([
+			{ id: 'someone-else', members: ['stranger'] } as IDataObject,
+			{ id: 'theirs', members: ['person-1'], created_by_user_id: 'person-1' } as IDataObject,
+		]);
+		const run = await runNode(
+			bench.store,
+			'streamVideo',
+			{
+				resource: 'call',
+				operation: 'getMany',
+				returnAll: true,
+				filters: { memberIds: '={{ $json.userId }}', createdByUserId: '={{ $json.creator }}' },
+			},
+			[
+				{ creator: 'person-1' },
+				{ userId: '  ', creator: 'person-1' },
+				{ userId: 'person-1', creator: 42 },
+				{ userId: 'person-1', creator: 'person-1' },
+			],
+			onError,
+		);
+		expect(run.out.slice(0, 3).map((item) => item.error)).toEqual([
+			'The filter Member User IDs is empty',
+			'The filter Member User IDs is empty',
+			'The filter Created By User ID must be text, but it is the number 42',
+		]);
+		expect(sent('stream')).toHaveLength(1);
+		expect(run.out.slice(3).map((item) => item.callId)).toEqual(['theirs']);
+	});
+
+	test('a recording retention filter that came out empty fails instead of listing every recording of the call', async () => {
+		stream().seedCalls([{ id: 'rec-keep', recordings: [{ session_id: 's1', filename: 'keep.mp4' }] } as IDataObject]);
+		const run = await runNode(
+			bench.store,
+			'streamVideo',
+			{
+				resource: 'recording',
+				operation: 'getMany',
+				callType: 'default',
+				callId: 'rec-keep',
+				filters: { endedBefore: '={{ $json.cutoff }}' },
+			},
+			[{}],
+			onError,
+		);
+		expect(run.out).toEqual([expect.objectContaining({ error: 'The filter Ended Before is empty' })]);
+		expect(sent('stream')).toHaveLength(0);
+	});
+});
