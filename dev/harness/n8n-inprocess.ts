@@ -330,7 +330,11 @@ export async function pollTrigger(store: CredentialStore, options: PollOptions):
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: options.parameters as INode['parameters'],
-		credentials: { streamVideoApi: { id: options.credentialId, name: 'Stream' } },
+		// The signing key is asked for only when Sign Receipts is on (test/integration/setup.ts stores it as receipt-key).
+		credentials: {
+			streamVideoApi: { id: options.credentialId, name: 'Stream' },
+			erasureReceiptKeyApi: { id: 'receipt-key', name: 'Receipt key' },
+		},
 	};
 	const mode = options.mode ?? 'trigger';
 	const workflow = new Workflow({

@@ -4,7 +4,9 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { ProviderClient } from '../shared/transport';
 import { describeTask, isStreamNotFound, openStreamApi, streamPaths } from '../StreamVideo/transport';
 import { taskIdRule } from '../StreamVideo/descriptions';
-import { optionsCollection } from '../shared/descriptions';
+import { optionsCollection, signReceiptsField } from '../shared/descriptions';
+import { erasureReceiptKeyTest, RECEIPT_KEY_CREDENTIAL } from '../shared/receipts/credentialTest';
+import { attachReceipts, signerIfOn } from '../shared/receipts/runReceipts';
 import { forEachConcurrently } from '../shared/runner';
 import { isTransientFailure } from '../shared/transport';
 import { itemErrorContext } from '../shared/types';
@@ -37,7 +39,15 @@ export class StreamVideoTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'streamVideoApi', required: true }],
+		credentials: [
+			{ name: 'streamVideoApi', required: true },
+			{
+				name: 'erasureReceiptKeyApi',
+				required: true,
+				testedBy: 'erasureReceiptKeyTest',
+				displayOptions: { show: { signReceipts: [true] } },
+			},
+		],
 		properties: [
 			{
 				displayName: 'Trigger On',
@@ -62,6 +72,10 @@ export class StreamVideoTrigger implements INodeType {
 				placeholder: 'e.g. 6a1f…, 9b2c…',
 				description:
 					'The task IDs to watch, separated by commas or new lines (the taskId of each Stream Video hard delete). Each finished task fires once.',
+			},
+			{
+				...signReceiptsField,
+				description: `${signReceiptsField.description}. Each poll's items are one signed run: the completion receipts of the hard deletes, linked to them by taskId.`,
 			},
 			{
 				displayName:
@@ -96,8 +110,16 @@ export class StreamVideoTrigger implements INodeType {
 		],
 	};
 
+	methods = { credentialTest: { erasureReceiptKeyTest } };
+
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const manual = this.getMode() === 'manual';
+		// Before anything is looked up: a poll that is to be signed and cannot be reports nothing unsigned.
+		const signer = await signerIfOn(
+			this.getNode(),
+			this.getNodeParameter('signReceipts', false),
+			async () => await this.getCredentials(RECEIPT_KEY_CREDENTIAL),
+		);
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const emitOn = String(options.emitOn ?? 'both');
 		const watched = parseIdList(this.getNodeParameter('taskIds', '')).map((id) => requireId(this.getNode(), id, taskIdRule, 0));
@@ -151,6 +173,8 @@ export class StreamVideoTrigger implements INodeType {
 			if (manual) throw noneFinished(this, watched.length);
 			return null;
 		}
+		// A poll has no execution yet when it signs: the execution it starts is made from these items.
+		if (signer) attachReceipts(this.getNode(), null, signer, items);
 		return [items];
 	}
 }

@@ -103,7 +103,7 @@ export async function runOperation<Session extends object>(
 		if (Array.isArray(json)) for (const entry of json) output.push({ json: entry, pairedItem: { item: itemIndex } });
 		else output.push({ json, pairedItem: { item: itemIndex } });
 	});
-	if (signer) attachReceipts(ctx, signer, output);
+	if (signer) attachReceipts(ctx.getNode(), ctx.getExecutionId() ?? null, signer, output);
 	return [output];
 }
 

@@ -10,7 +10,7 @@ import { canonicalize } from 'json-canonicalize';
 
 import { merkleTreeHash } from '../../nodes/shared/receipts/merkleTree';
 import { verifyingKeysFrom, verifyReceipts } from '../../nodes/shared/receipts/verify';
-import { runWorkflow } from '../../dev/harness/n8n-inprocess';
+import { pollTrigger, runWorkflow } from '../../dev/harness/n8n-inprocess';
 import { CREDENTIAL_IDS, RECEIPT_KEY, runNode, useEmulators } from './setup';
 
 const bench = useEmulators();
@@ -265,5 +265,31 @@ describe('Erasure Receipts → Verify inside n8n, as a scheduled self-check of s
 		expect((await verifyInN8n([{ ...row, outcome: 'not_found' }], 'columns'))[0].problems).toEqual([
 			'field "outcome" differs from the signed record',
 		]);
+	});
+});
+
+describe('Stream Video Trigger with Sign Receipts', () => {
+	test("each poll's finished tasks are one signed run: the completion receipts of the hard deletes", async () => {
+		stream().seedTasks([
+			{ taskId: 'task-done', status: 'completed' },
+			{ taskId: 'task-broken', status: 'failed' },
+		]);
+		const items = await pollTrigger(bench.store, {
+			credentialId: 'stream',
+			staticData: {},
+			parameters: { event: 'hardDeleteFinished', taskIds: 'task-done, task-broken, task-unknown', signReceipts: true },
+		});
+		expect(items?.map((item) => [item.taskId, item.status])).toEqual([
+			['task-done', 'completed'],
+			['task-broken', 'failed'],
+			['task-unknown', 'not_found'],
+		]);
+		const statements = await joseStatements(items ?? []);
+		expect(statements.map((statement) => [statement.seq, statement.size, statement.execution, statement.node])).toEqual([
+			[0, 3, null, 'Stream Video Trigger'],
+			[1, 3, null, 'Stream Video Trigger'],
+			[2, 3, null, 'Stream Video Trigger'],
+		]);
+		expect(verifyReceipts(items ?? [], KEYS)).toMatchObject({ ok: true });
 	});
 });

@@ -1,4 +1,11 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	INode,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { RECEIPT_KEY_CREDENTIAL } from './credentialTest';
@@ -17,23 +24,35 @@ export interface RunSigner {
  */
 export async function runSignerFor(ctx: IExecuteFunctions, properties: INodeProperties[]): Promise<RunSigner | undefined> {
 	if (!properties.some((property) => property.name === 'signReceipts')) return undefined;
-	const on = ctx.getNodeParameter('signReceipts', 0, false);
-	if (typeof on !== 'boolean') {
-		throw new NodeOperationError(ctx.getNode(), 'Sign Receipts must be true or false', {
+	return await signerIfOn(
+		ctx.getNode(),
+		ctx.getNodeParameter('signReceipts', 0, false),
+		async () => await ctx.getCredentials(RECEIPT_KEY_CREDENTIAL),
+	);
+}
+
+/** The same for a node that reads Sign Receipts itself (the trigger, once per poll). */
+export async function signerIfOn(
+	node: INode,
+	signReceipts: unknown,
+	credential: () => Promise<ICredentialDataDecryptedObject>,
+): Promise<RunSigner | undefined> {
+	if (typeof signReceipts !== 'boolean') {
+		throw new NodeOperationError(node, 'Sign Receipts must be true or false', {
 			description: 'Set it in the editor; one value holds for the whole run, which is signed as a whole.',
 		});
 	}
-	if (!on) return undefined;
-	const credential = await ctx.getCredentials(RECEIPT_KEY_CREDENTIAL);
+	if (!signReceipts) return undefined;
+	const data = await credential();
 	let key: ReceiptSigningKey;
 	try {
-		key = loadSigningKey(credential.privateKey);
+		key = loadSigningKey(data.privateKey);
 	} catch (error) {
-		throw new NodeOperationError(ctx.getNode(), 'The Erasure Receipt Signing Key cannot sign', {
+		throw new NodeOperationError(node, 'The Erasure Receipt Signing Key cannot sign', {
 			description: `${error instanceof ReceiptKeyProblem ? error.message : 'The private key could not be read.'} Nothing was sent.`,
 		});
 	}
-	const iss = typeof credential.issuer === 'string' && credential.issuer.trim() !== '' ? credential.issuer.trim() : undefined;
+	const iss = typeof data.issuer === 'string' && data.issuer.trim() !== '' ? data.issuer.trim() : undefined;
 	return { key, iss };
 }
 
@@ -43,11 +62,10 @@ export async function runSignerFor(ctx: IExecuteFunctions, properties: INodeProp
  * when its JSON holds nothing but `error`, `message` and `details` (and an item marked with its own `error` is cut
  * down to the message, read in n8n-core 2.41.1), so there an error item carries its receipt as `details.receipt`.
  */
-export function attachReceipts(ctx: IExecuteFunctions, signer: RunSigner, output: INodeExecutionData[]): void {
-	const node = ctx.getNode();
+export function attachReceipts(node: INode, execution: string | null, signer: RunSigner, output: INodeExecutionData[]): void {
 	const receipts = signRun(
 		signer.key,
-		{ iss: signer.iss, execution: ctx.getExecutionId() ?? null, node: node.name },
+		{ iss: signer.iss, execution, node: node.name },
 		output.map((item) => item.json),
 	);
 	const routesErrors = node.onError === 'continueErrorOutput';
