@@ -27,6 +27,7 @@ const AUDIT_TABLE = {
 		{ name: 'requestId', type: 'string' },
 		{ name: 'note', type: 'string' },
 		{ name: 'error', type: 'string' },
+		{ name: 'receipt', type: 'string' },
 	],
 };
 
@@ -37,7 +38,15 @@ async function ensureAuditTable(n8n) {
 	if (!projectId) throw new Error(`no personal project: ${JSON.stringify(project.body)}`);
 	const listed = await n8n.rest('GET', `/projects/${projectId}/data-tables?take=100`);
 	const existing = (listed.body?.data?.data ?? []).find((table) => table.name === AUDIT_TABLE.name);
-	if (existing) return { projectId, dataTableId: existing.id };
+	if (existing) {
+		// A table made by an earlier version lacks the columns added since (receipt): add them.
+		const have = new Set((existing.columns ?? []).map((column) => column.name));
+		for (const column of AUDIT_TABLE.columns.filter((candidate) => !have.has(candidate.name))) {
+			const added = await n8n.rest('POST', `/projects/${projectId}/data-tables/${existing.id}/columns`, column);
+			if (added.status >= 300) throw new Error(`could not add column ${column.name} to ${AUDIT_TABLE.name}: ${JSON.stringify(added.body)}`);
+		}
+		return { projectId, dataTableId: existing.id };
+	}
 	const created = await n8n.rest('POST', `/projects/${projectId}/data-tables`, AUDIT_TABLE);
 	const dataTableId = created.body?.data?.id;
 	if (!dataTableId) throw new Error(`could not create the ${AUDIT_TABLE.name} data table: ${JSON.stringify(created.body)}`);
@@ -83,6 +92,42 @@ async function ensureWebhookCredential(n8n) {
 		id = await n8n.createCredential(WEBHOOK_CREDENTIAL.name, WEBHOOK_CREDENTIAL.type, data);
 	}
 	return { id, type: WEBHOOK_CREDENTIAL.type, header: WEBHOOK_CREDENTIAL.header, value };
+}
+
+/** The signing key credential the examples sign their erasures with (Sign Receipts). */
+const RECEIPT_KEY_CREDENTIAL = { name: 'Erasure receipt key', type: 'erasureReceiptKeyApi' };
+
+/**
+ * The receipt signing key: created once with a new Ed25519 key, whose public key is written to `publicKeyFile` for
+ * the owner to publish. Kept across starts while that file exists, so earlier receipts stay checkable with it; a
+ * credential whose public key was lost gets a new key. Answers its id, the public key PEM and the key ID.
+ */
+async function ensureReceiptKeyCredential(n8n, publicKeyFile) {
+	const existing = ((await n8n.rest('GET', '/credentials')).body?.data ?? []).find(
+		(credential) => credential.name === RECEIPT_KEY_CREDENTIAL.name && credential.type === RECEIPT_KEY_CREDENTIAL.type,
+	);
+	if (existing && publicKeyFile && fs.existsSync(publicKeyFile)) {
+		const publicKeyPem = fs.readFileSync(publicKeyFile, 'utf8');
+		return { id: existing.id, publicKeyPem, kid: keyId(publicKeyPem) };
+	}
+	const { privateKey, publicKey } = crypto.generateKeyPairSync('ed25519');
+	const data = { privateKey: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), issuer: 'n8n-nodes-call-deletion demo' };
+	let id = existing?.id;
+	if (id) {
+		const updated = await n8n.rest('PATCH', `/credentials/${id}`, { ...RECEIPT_KEY_CREDENTIAL, data });
+		if (updated.status !== 200) throw new Error(`could not renew the ${RECEIPT_KEY_CREDENTIAL.name} credential (HTTP ${updated.status})`);
+	} else {
+		id = await n8n.createCredential(RECEIPT_KEY_CREDENTIAL.name, RECEIPT_KEY_CREDENTIAL.type, data);
+	}
+	const publicKeyPem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
+	if (publicKeyFile) fs.writeFileSync(publicKeyFile, publicKeyPem);
+	return { id, publicKeyPem, kid: keyId(publicKeyPem) };
+}
+
+/** RFC 7638 key ID of an Ed25519 public key, as the receipts name it. */
+function keyId(publicKeyPem) {
+	const { x } = crypto.createPublicKey(publicKeyPem).export({ format: 'jwk' });
+	return crypto.createHash('sha256').update(JSON.stringify({ crv: 'Ed25519', kty: 'OKP', x })).digest('base64url');
 }
 
 /**
@@ -168,6 +213,8 @@ async function importExamples(n8n, idByType) {
 				// A caller that brings no webhook credential gets one with a secret nobody knows: the webhook stays closed.
 				if (type === WEBHOOK_CREDENTIAL.type && !idByType[type])
 					idByType = { ...idByType, [type]: (await ensureWebhookCredential(n8n)).id };
+				if (type === RECEIPT_KEY_CREDENTIAL.type && !idByType[type])
+					idByType = { ...idByType, [type]: (await ensureReceiptKeyCredential(n8n)).id };
 				reference.id = idByType[type];
 			}
 		}
@@ -189,5 +236,7 @@ module.exports = {
 	AUDIT_TABLE,
 	WEBHOOK_CREDENTIAL,
 	ensureWebhookCredential,
+	RECEIPT_KEY_CREDENTIAL,
+	ensureReceiptKeyCredential,
 	postWebhook,
 };

@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const { createEmulatorServer, emulatorCredentials } = require('../dev/emulators/server');
-const { importExamples, closeOpenExampleWebhooks, ensureWebhookCredential } = require('../dev/examples');
+const { importExamples, closeOpenExampleWebhooks, ensureWebhookCredential, ensureReceiptKeyCredential } = require('../dev/examples');
 const { startN8n, packPackage } = require('../dev/n8n-instance');
 const { N8N_VERSION } = require('../dev/n8n-runtime');
 
@@ -53,6 +53,9 @@ async function main() {
 	const idByType = await ensureCredentials(n8n, emulator);
 	const webhook = await ensureWebhookCredential(n8n);
 	idByType[webhook.type] = webhook.id;
+	const receiptPublicKeyFile = path.join(USER_FOLDER, 'receipt-public.pem');
+	const receiptKey = await ensureReceiptKeyCredential(n8n, receiptPublicKeyFile);
+	idByType.erasureReceiptKeyApi = receiptKey.id;
 	const closed = await closeOpenExampleWebhooks(n8n);
 	const imported = await importExamples(n8n, idByType);
 	const auth = `-H '${webhook.header}: ${webhook.value}'`;
@@ -78,6 +81,10 @@ async function main() {
 			`  curl -s -X POST ${n8n.baseUrl}/webhook/erase-person -H 'content-type: application/json' ${auth} \\`,
 			`    -d '{"requestId":"dsr-1","streamUserId":"erase-me","huskyCallIds":["call_demo2"]}'`,
 			'Without the header n8n answers 403 and runs nothing; see docs/securing-webhooks.md.',
+			'',
+			`The examples sign their erasures with the "Erasure receipt key" credential (key ID ${receiptKey.kid}).`,
+			`Its public key, to check receipts with (docs/receipts.md): ${receiptPublicKeyFile}`,
+			`  node scripts/verify-receipts.mjs --key ${receiptPublicKeyFile} <saved answer.json>`,
 			`Emulator request log: ${emulator.url}/_control/log`,
 			'',
 			'Press Ctrl-C to stop n8n and the emulators.',

@@ -8,6 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { bootRealN8n, type RealN8n } from '../../dev/real-n8n';
 import { daysAgo, type LogEntry } from '../../dev/emulators/client';
+import { verifyingKeysFrom, verifyReceipts } from '../../nodes/shared/receipts/verify';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { importExamples, ensureWebhookCredential, postWebhook } = require('../../dev/examples');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -82,6 +83,8 @@ test('CRM erasure chain: one audit record per call across the three providers, r
 		['huskyVoice', 'call_pending', 'error'],
 	]);
 	for (const record of records) expect(record.erasureRequestId).toBe('gdpr-42');
+	// Every record the CRM receives carries its signed receipt; what the answer shows agrees with what was signed.
+	expect(verifyReceipts(records, verifyingKeysFrom(bench.receiptPublicKeyPem), 'columns')).toMatchObject({ ok: true });
 	expect(records[0].taskStatus).toBe('completed');
 	expect(String(records[3].error)).toMatch(/call_pending is queued, not completed/);
 	expect((emulator.stream.getCall as (t: string, id: string) => IDataObject | undefined)('default', 'subject-call')?.deleted).toBeTruthy();
@@ -157,6 +160,9 @@ test('erase a person: every Stream call they were in or created, of any age, onc
 		leftOut: { liveCalls: ['default:p-live', 'default:p-live-created'], moreCalls: false },
 	});
 	const byCall = Object.fromEntries(answer.records.map((record) => [record.callId, record]));
+	// Signed: every record's receipt verifies, and the answer names each node run's head once.
+	expect(verifyReceipts(answer.records, verifyingKeysFrom(bench.receiptPublicKeyPem), 'columns')).toMatchObject({ ok: true });
+	expect((answer as unknown as { receiptHeads: string[] }).receiptHeads).toHaveLength(2);
 	for (const callId of ['p-old', 'p-left-open', 'p-created', 'p-both']) {
 		expect(byCall[callId]).toMatchObject({ provider: 'streamVideo', outcome: 'deleted', taskStatus: 'completed', verified: true });
 	}
@@ -329,6 +335,11 @@ test('nightly cleanup: hard-deletes calls older than 30 days, ended or left open
 		['default:old-3', 'deleted'],
 	]);
 	for (const line of audit) expect(line.taskId).toEqual(expect.any(String));
+	// The audit lines keep their receipts as text; the table checks out against the published key, line by line.
+	expect(verifyReceipts(audit, verifyingKeysFrom(bench.receiptPublicKeyPem), 'columns')).toMatchObject({
+		ok: true,
+		batches: [{ complete: true }],
+	});
 	const remaining = (emulator.stream.listCalls as () => IDataObject[])()
 		.filter((call) => !call.deleted)
 		.map((call) => call.id);
