@@ -8,6 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { bootRealN8n, PACKAGE, runThroughWebhook, type RealN8n } from '../../dev/real-n8n';
 import { daysAgo } from '../../dev/emulators/client';
 import { executionIdsOnMain, finishedExecution, nodeItems, until } from '../../dev/executions';
+import { verifyingKeysFrom, verifyReceipts } from '../../nodes/shared/receipts/verify';
 import { startPostgres, startRedis, type Service, queueEnvFor } from './services';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startWorker, packPackage } = require('../../dev/n8n-instance');
@@ -60,11 +61,50 @@ test('a bulk delete started on main is executed by the worker', async () => {
 	expect(run.items.map((item) => item.callId)).toEqual(ids);
 	expect(run.items.every((item) => item.outcome === 'deleted')).toBe(true);
 
-	const [id] = await until(() => executionIdsOnMain(bench.n8n, run.workflowId), (ids) => ids.length === 1, 'the execution on main');
+	const [id] = await until(
+		() => executionIdsOnMain(bench.n8n, run.workflowId),
+		(ids) => ids.length === 1,
+		'the execution on main',
+	);
 	const execution = await finishedExecution(bench.n8n, id);
 	expect(execution.status).toBe('success');
 	expect(workerRan(id)).toBe(true);
 	expect(bench.n8n.logs()).not.toContain(`Worker started execution ${id} `);
+});
+
+test('a signed delete run by the worker: the worker reads the signing key and every receipt verifies', async () => {
+	const ids = ['qs-1', 'qs-2', 'qs-3'];
+	bench.emulator.stream.seedCalls(ids.slice(0, 2).map((id) => ({ type: 'default', id, ended_at: daysAgo(40) })) as never);
+	const run = await runThroughWebhook(
+		bench,
+		{
+			type: 'streamVideo',
+			credential: 'stream',
+			alsoCredentials: ['receiptKey'],
+			onError: 'continueRegularOutput',
+			parameters: {
+				resource: 'call',
+				operation: 'delete',
+				callType: 'default',
+				callId: '={{ $json.callId }}',
+				signReceipts: true,
+				options: {},
+			},
+		},
+		ids.map((callId) => ({ callId })),
+	);
+	expect(run.status).toBe(200);
+	expect(run.items.map((item) => item.outcome ?? 'error')).toEqual(['deleted', 'deleted', 'error']);
+	const report = verifyReceipts(run.items, verifyingKeysFrom(bench.receiptPublicKeyPem));
+	expect(report).toMatchObject({ ok: true, batches: [{ complete: true, size: 3 }] });
+	const [id] = await until(
+		() => executionIdsOnMain(bench.n8n, run.workflowId),
+		(found) => found.length === 1,
+		'the execution on main',
+	);
+	await finishedExecution(bench.n8n, id);
+	expect(workerRan(id)).toBe(true);
+	expect(report.batches[0].execution).toBe(id);
 });
 
 test('the trigger activated on main fires once per finished task, and the worker runs the execution', async () => {
@@ -94,7 +134,9 @@ test('the trigger activated on main fires once per finished task, and the worker
 		connections: {},
 	});
 	const markerPolls = () =>
-		bench.emulator.log.entries({ provider: 'stream' }).filter((entry) => entry.path.endsWith(`/tasks/${MARKER}`) && entry.status !== undefined).length;
+		bench.emulator.log
+			.entries({ provider: 'stream' })
+			.filter((entry) => entry.path.endsWith(`/tasks/${MARKER}`) && entry.status !== undefined).length;
 	/** The next poll after `before` marker look-ups: the marker answered and no task look-up still in flight. */
 	const nextPoll = async (before: number) => {
 		await until(
@@ -110,9 +152,14 @@ test('the trigger activated on main fires once per finished task, and the worker
 	await bench.n8n.activate(workflowId);
 	polls = await nextPoll(polls);
 	// The poll emitted: the execution shows in main's own list, and the worker writes it to the database.
-	const [id] = await until(() => executionIdsOnMain(bench.n8n, workflowId), (ids) => ids.length > 0, 'the trigger execution on main', {
-		timeoutMs: 120_000,
-	});
+	const [id] = await until(
+		() => executionIdsOnMain(bench.n8n, workflowId),
+		(ids) => ids.length > 0,
+		'the trigger execution on main',
+		{
+			timeoutMs: 120_000,
+		},
+	);
 	const execution = await finishedExecution(bench.n8n, id, { timeoutMs: 120_000 });
 	expect(execution.status).toBe('success');
 	expect((nodeItems(execution, 'Stream Video Trigger') ?? []).map((item) => item.taskId).sort()).toEqual(['queue-task-1', 'queue-task-2']);
