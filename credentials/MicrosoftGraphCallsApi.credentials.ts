@@ -8,7 +8,20 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { explainTokenError, GRAPH_CLOUDS, graphEndpoints, tenantIdProblem } from './microsoftCloud';
+import {
+	explainTokenError,
+	GRAPH_CLOUDS,
+	graphEndpoints,
+	networkCodeOf,
+	tenantIdProblem,
+	tokenServiceRedirected,
+	tokenServiceUnavailable,
+	tokenServiceUnreachable,
+} from './microsoftCloud';
+import { secureUrlProblem, trimmedUrl } from './secureUrl';
+
+/** The token request's own timeout (n8n's Stop does not reach a credential's request). */
+const TOKEN_TIMEOUT_MS = 15_000;
 
 export class MicrosoftGraphCallsApi implements ICredentialType {
 	name = 'microsoftGraphCallsApi';
@@ -93,29 +106,50 @@ export class MicrosoftGraphCallsApi implements ICredentialType {
 		},
 	];
 
-	/** Fetches an app-only token (client credentials). n8n stores it and calls this again after a 401. */
+	/**
+	 * Fetches an app-only token (client credentials). n8n stores it and calls this again after a 401.
+	 * The client secret goes only to an https (or loopback) authority, never on through a redirect, and the
+	 * request has a timeout: Stop does not reach it, so the timeout bounds it.
+	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		const tenantId = String(credentials.tenantId ?? '').trim();
 		const problem = tenantIdProblem(tenantId);
 		if (problem) throw new Error(problem);
 		const { authorityUrl, scope } = graphEndpoints(credentials);
-		const response = (await this.helpers.httpRequest({
-			method: 'POST',
-			url: `${authorityUrl}/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`,
-			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-			body: new URLSearchParams({
-				client_id: String(credentials.clientId ?? '').trim(),
-				client_secret: String(credentials.clientSecret ?? ''),
-				scope,
-				grant_type: 'client_credentials',
-			}).toString(),
-			json: false,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-		})) as { statusCode: number; body: unknown };
+		const insecure = secureUrlProblem(authorityUrl, 'Microsoft authority URL');
+		if (insecure) throw new Error(`${insecure.message}. ${insecure.description ?? ''}`.trim());
+		const url = `${trimmedUrl(authorityUrl)}/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`;
+		let response: { statusCode: number; headers?: Record<string, unknown>; body: unknown };
+		try {
+			response = (await this.helpers.httpRequest({
+				method: 'POST',
+				url,
+				headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+				body: new URLSearchParams({
+					client_id: String(credentials.clientId ?? '').trim(),
+					client_secret: String(credentials.clientSecret ?? ''),
+					scope,
+					grant_type: 'client_credentials',
+				}).toString(),
+				json: false,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				disableFollowRedirect: true,
+				maxRedirects: 0,
+				timeout: TOKEN_TIMEOUT_MS,
+			})) as { statusCode: number; headers?: Record<string, unknown>; body: unknown };
+		} catch (error) {
+			// Never rethrow the helper's error: it holds the request, client_secret included.
+			throw tokenServiceUnreachable(networkCodeOf(error) ?? 'NO_RESPONSE');
+		}
+		const status = response.statusCode;
+		if (status >= 300 && status < 400) {
+			throw tokenServiceRedirected(redirectOrigin(response.headers?.location ?? response.headers?.Location, url));
+		}
+		if (status === 429 || status >= 500) throw tokenServiceUnavailable(status);
 		const body = parseBody(response.body);
-		if (response.statusCode !== 200 || typeof body.access_token !== 'string') {
-			throw new Error(explainTokenError(body, response.statusCode));
+		if (status !== 200 || typeof body.access_token !== 'string') {
+			throw new Error(explainTokenError(body, status));
 		}
 		return { accessToken: body.access_token };
 	}
@@ -157,6 +191,16 @@ export class MicrosoftGraphCallsApi implements ICredentialType {
 
 function graphHosts(): Record<string, string> {
 	return Object.fromEntries(Object.entries(GRAPH_CLOUDS).map(([cloud, { graphUrl }]) => [cloud, graphUrl]));
+}
+
+/** Scheme, host and port of a redirect's target: the rest may carry tokens. */
+function redirectOrigin(location: unknown, base: string): string {
+	try {
+		const url = new URL(String(location ?? ''), base);
+		return location ? `${url.protocol}//${url.host}` : 'an unnamed address';
+	} catch {
+		return 'an unreadable address';
+	}
 }
 
 function parseBody(body: unknown): Record<string, unknown> {

@@ -62,3 +62,42 @@ export function explainTokenError(body: Record<string, unknown>, status: number)
 	const meaning = AADSTS_MEANINGS.find(([pattern]) => pattern.test(description))?.[1];
 	return meaning ? `${meaning} (${firstLine})` : `Could not get a Microsoft Graph token: ${firstLine}`;
 }
+
+/**
+ * The token service's failures that a later attempt may not meet: a 5xx or 429 answer, or no answer at all. The
+ * node's transport retries these as network faults. They are told apart by their message, the one part of an
+ * error n8n's helper keeps on every version (n8n 1.x drops the error's other fields).
+ */
+const TOKEN_SERVICE = "Microsoft's token service";
+const TRANSIENT_TOKEN_FAILURE = /^Microsoft's token service (?:is unavailable \(HTTP (\d{3})\)|could not be reached \(([A-Z0-9_]+)\))/;
+
+export function tokenServiceUnavailable(status: number): Error {
+	return new Error(`${TOKEN_SERVICE} is unavailable (HTTP ${status}); try again later`);
+}
+
+export function tokenServiceUnreachable(code: string): Error {
+	return new Error(`${TOKEN_SERVICE} could not be reached (${code})`);
+}
+
+export function tokenServiceRedirected(origin: string): Error {
+	return new Error(`${TOKEN_SERVICE}: unexpected redirect to ${origin}; the client secret was not sent there`);
+}
+
+/** For a token failure worth another attempt, a code to retry it by (`TOKEN_HTTP_503`, `ENOTFOUND`, …). */
+export function transientTokenFailure(message: string): { code: string } | undefined {
+	const match = TRANSIENT_TOKEN_FAILURE.exec(message);
+	if (!match) return undefined;
+	return { code: match[1] !== undefined ? `TOKEN_HTTP_${match[1]}` : match[2] };
+}
+
+/** The error code of a failed request that got no answer (ENOTFOUND, ECONNRESET, CERT_HAS_EXPIRED, …). */
+export function networkCodeOf(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+		const { code, message } = current as { code?: unknown; message?: unknown };
+		if (typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code) && code !== 'ERR_BAD_REQUEST' && code !== 'ERR_BAD_RESPONSE') return code;
+		if (typeof message === 'string' && /timeout of \d+ms exceeded/i.test(message)) return 'ETIMEDOUT';
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}

@@ -36,6 +36,8 @@ interface FailedAttempt {
 	body?: unknown;
 	headers: Record<string, string>;
 	networkError?: string;
+	redirectOrigin?: string;
+	failureMessage?: string;
 }
 
 /** The failure for an answer (in the provider's own error format) or a network fault. */
@@ -46,13 +48,19 @@ export function failureOf(
 	clientRequestId?: string,
 ): ProviderRequestFailure {
 	const requestId = profile.requestIdFrom(attempt.headers, attempt.body) ?? clientRequestId;
+	if (attempt.redirectOrigin !== undefined) {
+		return new ProviderRequestFailure(attempt.status, 'UNEXPECTED_REDIRECT', `unexpected redirect to ${attempt.redirectOrigin}`, requestId, attempts);
+	}
+	if (attempt.failureMessage !== undefined) {
+		return new ProviderRequestFailure(attempt.status, attempt.networkError, attempt.failureMessage, requestId, attempts);
+	}
 	if (attempt.networkError !== undefined) {
 		return new ProviderRequestFailure(
 			attempt.status,
 			attempt.networkError,
 			attempt.status !== undefined
 				? `The answer could not be read (${attempt.networkError})`
-				: `Could not reach ${profile.displayName} (${attempt.networkError})`,
+				: `could not reach ${profile.displayName} (${attempt.networkError})`,
 			requestId,
 			attempts,
 		);

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IAdditionalCredentialOptions, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { cancelSignalOf, sleepUnlessCancelled } from './cancellation';
+import { cancelSignalOf, sleepUnlessCancelled, untilCancelled } from './cancellation';
 import { DEFAULT_CONCURRENCY } from './runner';
 import { failureOf, providerError, ProviderRequestFailure } from './errors';
 import { classifyAnswer, classifyThrown, type RawOutcome } from './outcome';
@@ -59,7 +59,7 @@ export class ProviderClient {
 	 * other answer throws a NodeApiError for the item.
 	 */
 	async request(request: ApiRequest, itemIndex: number, acceptStatuses: number[] = []): Promise<ApiResponse> {
-		if (this.setupFailure) throw this.setupError(this.setupFailure, itemIndex);
+		if (this.setupFailure) throw this.setupError(this.setupFailure, itemIndex, request.context);
 		const started = Date.now();
 		const requestedAt = new Date(started).toISOString();
 		const key = request.rateLimitKey ?? 'default';
@@ -98,7 +98,16 @@ export class ProviderClient {
 			);
 			if (outcome.setupError) {
 				this.setupFailure = outcome.setupError;
-				throw this.setupError(outcome.setupError, itemIndex);
+				throw this.setupError(outcome.setupError, itemIndex, request.context);
+			}
+			// A redirect is never followed with credentials, and not retried: the item fails, naming only the origin.
+			if (outcome.redirectOrigin !== undefined) {
+				throw this.toNodeError(
+					failureOf(this.profile, outcome, attempt, clientRequestId),
+					itemIndex,
+					request,
+					`Credentials are never sent on to another address. If ${this.profile.displayName} moved, put its new address in the credential.`,
+				);
 			}
 
 			const succeeded =
@@ -145,12 +154,15 @@ export class ProviderClient {
 		});
 	}
 
-	private setupError(error: Error, itemIndex: number): NodeOperationError {
+	/** The item error for a credential that cannot authenticate; it names the item (call ID, …) like any other. */
+	private setupError(error: Error, itemIndex: number, context: ItemErrorContext = {}): NodeOperationError {
 		const message = error.message.startsWith(this.profile.displayName) ? error.message : `${this.profile.displayName}: ${error.message}`;
-		return new NodeOperationError(this.ctx.getNode(), message, {
+		const nodeError = new NodeOperationError(this.ctx.getNode(), message, {
 			itemIndex,
 			description: 'The credential could not authenticate, so no request was sent for this item.',
 		});
+		nodeError.context = { ...nodeError.context, ...context, provider: this.profile.provider, httpStatus: null, code: 'CREDENTIAL', itemIndex };
+		return nodeError;
 	}
 
 	/** A failure record for a response the caller inspected (for example an accepted 404). */
@@ -200,18 +212,27 @@ export class ProviderClient {
 			returnFullResponse: true,
 			timeout: this.options.timeoutMs,
 			ignoreHttpStatusErrors: !refreshTokenOn401,
+			// Credentials go only where the user pointed them: a 3xx comes back as an answer and fails the item.
+			// n8n 2.41 (@n8n/backend-network) and 1.123 (n8n-core) both turn this into axios maxRedirects: 0.
+			disableFollowRedirect: true,
+			maxRedirects: 0,
 		};
+		let outcome: RawOutcome;
 		try {
-			const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
-				this.ctx,
-				this.profile.credentialType,
-				options,
-				await this.decryptedCredential(),
+			const response = (await untilCancelled(
+				this.ctx.helpers.httpRequestWithAuthentication.call(
+					this.ctx,
+					this.profile.credentialType,
+					options,
+					await this.decryptedCredential(),
+				),
+				this.cancelSignal,
 			)) as { statusCode: number; headers: Record<string, unknown>; body: unknown };
-			return classifyAnswer(response.statusCode, response.headers, response.body);
+			outcome = classifyAnswer(response.statusCode, response.headers, response.body, options.url);
 		} catch (error) {
-			return classifyThrown(error);
+			outcome = classifyThrown(error, options.url);
 		}
+		return outcome;
 	}
 
 	private decryptedCredential(): Promise<IAdditionalCredentialOptions> {
