@@ -2,6 +2,7 @@
  * Token authority, Graph host and tenant rules for Microsoft's clouds, shared by the credential (token, test)
  * and the Microsoft Graph Calls node.
  */
+import { secureUrlProblem, trimmedUrl } from './secureUrl';
 
 /** Token authority and Graph host per Microsoft cloud; tokens do not cross clouds. */
 export const GRAPH_CLOUDS: Record<string, { authorityUrl: string; graphUrl: string }> = {
@@ -95,9 +96,88 @@ export function networkCodeOf(error: unknown): string | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
 		const { code, message } = current as { code?: unknown; message?: unknown };
-		if (typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code) && code !== 'ERR_BAD_REQUEST' && code !== 'ERR_BAD_RESPONSE') return code;
+		if (typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code) && code !== 'ERR_BAD_REQUEST' && code !== 'ERR_BAD_RESPONSE')
+			return code;
 		if (typeof message === 'string' && /timeout of \d+ms exceeded/i.test(message)) return 'ETIMEDOUT';
 		current = (current as { cause?: unknown }).cause;
 	}
 	return undefined;
+}
+
+/** The token request's own timeout (n8n's Stop does not reach a credential's request). */
+export const TOKEN_TIMEOUT_MS = 15_000;
+
+export interface TokenRequest {
+	url: string;
+	headers: Record<string, string>;
+	body: string;
+	timeout: number;
+}
+
+/** The token service's answer, whatever its status; `send` throws only when no answer came. */
+export interface TokenAnswer {
+	statusCode: number;
+	headers?: Record<string, unknown>;
+	body: unknown;
+}
+
+/**
+ * Fetches an app-only token (client credentials). The client secret goes only to an https (or loopback) authority
+ * and never through a redirect (`send` must not follow one: a 307/308 would post the secret again elsewhere).
+ * A 5xx, 429 or no answer throws a transient token-service error; anything else but a token throws what Entra said.
+ */
+export async function requestGraphToken(
+	credentials: Record<string, unknown>,
+	send: (request: TokenRequest) => Promise<TokenAnswer>,
+): Promise<string> {
+	const tenantId = String(credentials.tenantId ?? '').trim();
+	const problem = tenantIdProblem(tenantId);
+	if (problem) throw new Error(problem);
+	const { authorityUrl, scope } = graphEndpoints(credentials);
+	const insecure = secureUrlProblem(authorityUrl, 'Microsoft authority URL');
+	if (insecure) throw new Error(`${insecure.message}. ${insecure.description ?? ''}`.trim());
+	const url = `${trimmedUrl(authorityUrl)}/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`;
+	let answer: TokenAnswer;
+	try {
+		answer = await send({
+			url,
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({
+				client_id: String(credentials.clientId ?? '').trim(),
+				client_secret: String(credentials.clientSecret ?? ''),
+				scope,
+				grant_type: 'client_credentials',
+			}).toString(),
+			timeout: TOKEN_TIMEOUT_MS,
+		});
+	} catch (error) {
+		// Never rethrow the helper's error: it holds the request, client_secret included.
+		throw tokenServiceUnreachable(networkCodeOf(error) ?? 'NO_RESPONSE');
+	}
+	const status = answer.statusCode;
+	if (status >= 300 && status < 400) throw tokenServiceRedirected(originOf(answer.headers?.location ?? answer.headers?.Location, url));
+	if (status === 429 || status >= 500) throw tokenServiceUnavailable(status);
+	const body = parseTokenBody(answer.body);
+	if (status !== 200 || typeof body.access_token !== 'string') throw new Error(explainTokenError(body, status));
+	return body.access_token;
+}
+
+/** Scheme, host and port of a redirect's target: the rest may carry tokens. */
+function originOf(location: unknown, base: string): string {
+	if (location === undefined || location === null || location === '') return 'an unnamed address';
+	try {
+		const url = new URL(String(location), base);
+		return `${url.protocol}//${url.host}`;
+	} catch {
+		return 'an unreadable address';
+	}
+}
+
+function parseTokenBody(body: unknown): Record<string, unknown> {
+	if (body && typeof body === 'object') return body as Record<string, unknown>;
+	try {
+		return JSON.parse(String(body)) as Record<string, unknown>;
+	} catch {
+		return { error_description: String(body).slice(0, 200) };
+	}
 }

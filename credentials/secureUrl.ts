@@ -17,7 +17,10 @@ export function secureUrlProblem(raw: unknown, label: string): { message: string
 	try {
 		url = new URL(text);
 	} catch {
-		return { message: `${label} "${text}" is not a valid URL`, description: 'Set a full URL such as https://example.com in the credential.' };
+		return {
+			message: `${label} "${text}" is not a valid URL`,
+			description: 'Set a full URL such as https://example.com in the credential.',
+		};
 	}
 	const secure = url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
 	if (!secure) {

@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as call from './actions/call';
 import { router } from './actions/router';
+import { credentialTests } from '../../credentials/credentialTests';
 
 export class HuskyVoice implements INodeType {
 	description: INodeTypeDescription = {
@@ -18,8 +19,13 @@ export class HuskyVoice implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'huskyVoiceApi', required: true, displayOptions: { show: { authentication: ['apiKey'] } } },
-			{ name: 'huskyVoiceWebhookApi', required: true, displayOptions: { show: { authentication: ['webhookToken'] } } },
+			{ name: 'huskyVoiceApi', required: true, testedBy: 'huskyVoiceApiTest', displayOptions: { show: { authentication: ['apiKey'] } } },
+			{
+				name: 'huskyVoiceWebhookApi',
+				required: true,
+				testedBy: 'huskyVoiceWebhookApiTest',
+				displayOptions: { show: { authentication: ['webhookToken'] } },
+			},
 		],
 		properties: [
 			{
@@ -45,6 +51,9 @@ export class HuskyVoice implements INodeType {
 			...call.description,
 		],
 	};
+
+	/** The credentials' Test buttons (see credentials/credentialTests.ts). */
+	methods = { credentialTest: credentialTests };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

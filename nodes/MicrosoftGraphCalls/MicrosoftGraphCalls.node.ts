@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as call from './actions/call';
 import { router } from './actions/router';
+import { credentialTests } from '../../credentials/credentialTests';
 
 export class MicrosoftGraphCalls implements INodeType {
 	description: INodeTypeDescription = {
@@ -17,7 +18,7 @@ export class MicrosoftGraphCalls implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'microsoftGraphCallsApi', required: true }],
+		credentials: [{ name: 'microsoftGraphCallsApi', required: true, testedBy: 'microsoftGraphCallsApiTest' }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -30,6 +31,9 @@ export class MicrosoftGraphCalls implements INodeType {
 			...call.description,
 		],
 	};
+
+	/** The credentials' Test buttons (see credentials/credentialTests.ts). */
+	methods = { credentialTest: credentialTests };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

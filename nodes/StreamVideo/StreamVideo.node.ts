@@ -6,6 +6,7 @@ import * as recording from './actions/recording';
 import { router } from './actions/router';
 import * as task from './actions/task';
 import * as transcription from './actions/transcription';
+import { credentialTests } from '../../credentials/credentialTests';
 
 export class StreamVideo implements INodeType {
 	description: INodeTypeDescription = {
@@ -20,7 +21,7 @@ export class StreamVideo implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'streamVideoApi', required: true }],
+		credentials: [{ name: 'streamVideoApi', required: true, testedBy: 'streamVideoApiTest' }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -41,6 +42,9 @@ export class StreamVideo implements INodeType {
 			...transcription.description,
 		],
 	};
+
+	/** The credentials' Test buttons (see credentials/credentialTests.ts). */
+	methods = { credentialTest: credentialTests };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -10,6 +10,7 @@ import { isTransientFailure } from '../shared/transport';
 import { itemErrorContext } from '../shared/types';
 import { parseIdList, requireId } from '../shared/validation';
 import { EmittedTasks, type TriggerState } from './emittedTasks';
+import { credentialTests } from '../../credentials/credentialTests';
 
 /** Polls that may fail in a row for transient reasons before the failure is reported. */
 const TRANSIENT_POLLS_BEFORE_ERROR = 3;
@@ -37,7 +38,7 @@ export class StreamVideoTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'streamVideoApi', required: true }],
+		credentials: [{ name: 'streamVideoApi', required: true, testedBy: 'streamVideoApiTest' }],
 		properties: [
 			{
 				displayName: 'Trigger On',
@@ -95,6 +96,9 @@ export class StreamVideoTrigger implements INodeType {
 			]),
 		],
 	};
+
+	/** The credentials' Test buttons (see credentials/credentialTests.ts). */
+	methods = { credentialTest: credentialTests };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const manual = this.getMode() === 'manual';

@@ -51,7 +51,13 @@ export function failureOf(
 ): ProviderRequestFailure {
 	const requestId = profile.requestIdFrom(attempt.headers, attempt.body) ?? clientRequestId;
 	if (attempt.redirectOrigin !== undefined) {
-		return new ProviderRequestFailure(attempt.status, 'UNEXPECTED_REDIRECT', `unexpected redirect to ${attempt.redirectOrigin}`, requestId, attempts);
+		return new ProviderRequestFailure(
+			attempt.status,
+			'UNEXPECTED_REDIRECT',
+			`unexpected redirect to ${attempt.redirectOrigin}`,
+			requestId,
+			attempts,
+		);
 	}
 	if (attempt.failureMessage !== undefined) {
 		return new ProviderRequestFailure(

@@ -19,7 +19,8 @@ const NETWORK_ERROR_CODES = new Set([
 ]);
 
 /** TLS failures: the certificate or the handshake was refused, so no request was sent. */
-const TLS_ERROR_CODE = /^(CERT_|ERR_TLS_|ERR_SSL_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|EPROTO$|HOSTNAME_MISMATCH$)/;
+const TLS_ERROR_CODE =
+	/^(CERT_|ERR_TLS_|ERR_SSL_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|EPROTO$|HOSTNAME_MISMATCH$)/;
 
 /** Faults that happen before the request leaves (no connection, no name, no TLS): the provider cannot have acted. */
 function cannotHaveActed(code: string): boolean {
@@ -62,7 +63,8 @@ export function classifyAnswer(status: number, rawHeaders: Record<string, unknow
 	const parsed = typeof body === 'string' && isJson(body) ? (JSON.parse(body) as unknown) : body;
 	if (status >= 300 && status < 400) {
 		// The Location is kept out of the outcome: only its origin is ever shown (see transport.send).
-		const { location: _location, ...rest } = headers;
+		const rest = { ...headers };
+		delete rest.location;
 		return { status, body: parsed, headers: rest, redirectOrigin: redirectOriginOf(headers.location, requestUrl), mayHaveActed: false };
 	}
 	return { status, body: parsed, headers, mayHaveActed: LOST_ANSWER_STATUSES.has(status) };

@@ -40,6 +40,8 @@ export class ProviderClient {
 	private credential?: Promise<IAdditionalCredentialOptions>;
 	/** Raised when the user stops the execution: no further request is sent, and waits end early. */
 	readonly cancelSignal: AbortSignal | undefined;
+	/** Set when the credential's settings forbid any request (an insecure base URL): every item fails with it. */
+	private refusal?: { message: string; description?: string };
 
 	constructor(
 		private readonly ctx: RequestContext,
@@ -59,6 +61,14 @@ export class ProviderClient {
 	 * other answer throws a NodeApiError for the item.
 	 */
 	async request(request: ApiRequest, itemIndex: number, acceptStatuses: number[] = []): Promise<ApiResponse> {
+		if (this.refusal) {
+			const refused = new NodeOperationError(this.ctx.getNode(), this.refusal.message, {
+				itemIndex,
+				description: this.refusal.description,
+			});
+			refused.context = { ...refused.context, ...request.context, provider: this.profile.provider, code: 'CREDENTIAL_SETTINGS', itemIndex };
+			throw refused;
+		}
 		if (this.setupFailure) throw this.setupError(this.setupFailure, itemIndex, request.context);
 		const started = Date.now();
 		const requestedAt = new Date(started).toISOString();
@@ -141,6 +151,15 @@ export class ProviderClient {
 		}
 	}
 
+	/**
+	 * Makes every request fail before it is sent, with this reason: for a credential whose settings break the rules
+	 * (a base URL that is not https, has a query or fragment). Each item then fails on its own and names its call.
+	 */
+	refuseEveryRequest(reason: { message: string; description?: string }): this {
+		this.refusal = reason;
+		return this;
+	}
+
 	/** Builds the item error for a failure the caller decided not to accept. */
 	toNodeError(failure: ProviderRequestFailure, itemIndex: number, request?: { context?: ItemErrorContext }, advice?: string): NodeApiError {
 		return providerError(this.ctx.getNode(), this.profile, failure, itemIndex, request?.context, advice);
@@ -161,7 +180,14 @@ export class ProviderClient {
 			itemIndex,
 			description: 'The credential could not authenticate, so no request was sent for this item.',
 		});
-		nodeError.context = { ...nodeError.context, ...context, provider: this.profile.provider, httpStatus: null, code: 'CREDENTIAL', itemIndex };
+		nodeError.context = {
+			...nodeError.context,
+			...context,
+			provider: this.profile.provider,
+			httpStatus: null,
+			code: 'CREDENTIAL',
+			itemIndex,
+		};
 		return nodeError;
 	}
 
