@@ -37,7 +37,7 @@ type Key = 'streamVideoApi' | 'microsoftGraphCallsApi' | 'huskyVoiceApi' | 'husk
 async function testCredential(type: Key, override: IDataObject = {}): Promise<INodeCredentialTestResult> {
 	const context = new CredentialTestContext({} as never) as unknown as ICredentialTestFunctions;
 	const data = { ...credentialData(emulator)[type], ...override } as IDataObject;
-	return await credentialTests[`${type}Test`].call(context, { id: 'c', name: 'c', type, data });
+	return await credentialTests[`${type}Test`].call(context, { id: 'c', name: 'c', type, data: data as never });
 }
 const everySecret = [sandbox.stream.apiSecret, sandbox.graph.clientSecret, sandbox.husky.apiKey, sandbox.husky.webhookToken];
 
