@@ -7,11 +7,17 @@ import { cancelSignalOf, sleepUnlessCancelled, untilCancelled } from './cancella
 import { DEFAULT_CONCURRENCY } from './runner';
 import { failureOf, providerError, ProviderRequestFailure } from './errors';
 import { classifyAnswer, classifyThrown, type RawOutcome } from './outcome';
-import { createPacer, type Pacer } from './pacing';
+import { createPacer, type Pacer, TurnTooLate } from './pacing';
 import { decideRetry, RETRY_POLICY } from './retry';
 import type { ApiRequest, ApiResponse, ItemErrorContext, PacingPolicy, ProviderProfile, RequestContext, TransportOptions } from './types';
 
 export { isTransientFailure, ProviderRequestFailure } from './errors';
+
+/**
+ * A request may always wait one rate-limit window (Stream's and HuskyVoice's are a minute) for its turn, even with no
+ * retry budget (the trigger retries nothing): the pacer's own spacing is never longer.
+ */
+const ONE_WINDOW_MS = 60_000;
 
 export const DEFAULT_TRANSPORT_OPTIONS: TransportOptions = {
 	concurrency: DEFAULT_CONCURRENCY,
@@ -42,6 +48,8 @@ export class ProviderClient {
 	readonly cancelSignal: AbortSignal | undefined;
 	/** Set when the credential's settings forbid any request (an insecure base URL): every item fails with it. */
 	private refusal?: { message: string; description?: string };
+	/** A trigger poll's end (n8n 2.x bounds a poll by getPollBudgetMs()): no wait goes past it. */
+	private readonly pollEndsAt?: number;
 
 	constructor(
 		private readonly ctx: RequestContext,
@@ -53,6 +61,8 @@ export class ProviderClient {
 	) {
 		this.pacer = createPacer(pacing);
 		this.cancelSignal = cancelSignalOf(ctx);
+		// n8n 1.x has no poll budget; there the retry budget alone bounds a poll's waits.
+		if ('getPollBudgetMs' in ctx && typeof ctx.getPollBudgetMs === 'function') this.pollEndsAt = Date.now() + ctx.getPollBudgetMs();
 	}
 
 	/**
@@ -87,8 +97,17 @@ export class ProviderClient {
 		let firstFailureAt: number | undefined;
 		for (;;) {
 			attempt++;
-			// acquire gives no turn once the execution is stopped.
-			const ticket = await this.pacer.acquire(key, this.cancelSignal);
+			// acquire gives no turn once the execution is stopped, and fails at once a turn later than this request may wait.
+			let ticket: unknown;
+			try {
+				ticket = await this.pacer.acquire(key, this.cancelSignal, {
+					maxWaitMs: Math.max(this.options.retryBudgetMs, ONE_WINDOW_MS),
+					notAfter: this.pollEndsAt,
+				});
+			} catch (error) {
+				if (error instanceof TurnTooLate) throw this.tooLate(error.until, error.askedByProvider, itemIndex, request);
+				throw new NodeOperationError(this.ctx.getNode(), error as Error, { itemIndex });
+			}
 			if (ticket === undefined) throw this.stopped(itemIndex);
 			const sentAt = Date.now();
 			let outcome = await this.send(request);
@@ -144,7 +163,14 @@ export class ProviderClient {
 			if (asked === undefined) faults++;
 			else rateLimited++;
 			firstFailureAt ??= Date.now();
-			const decision = decideRetry(outcome, { faults, rateLimited, spentMs: Date.now() - firstFailureAt }, asked, this.options);
+			const limits = {
+				maxAttempts: this.options.maxAttempts,
+				retryBudgetMs: Math.min(this.options.retryBudgetMs, (this.pollEndsAt ?? Number.POSITIVE_INFINITY) - firstFailureAt),
+			};
+			const decision = decideRetry(outcome, { faults, rateLimited, spentMs: Date.now() - firstFailureAt }, asked, limits);
+			if (!decision.retry && decision.reason === 'retry budget' && asked !== undefined) {
+				throw this.toNodeError(failure, itemIndex, request, this.comeBackAdvice(Date.now() + asked, true));
+			}
 			if (!decision.retry) throw this.toNodeError(failure, itemIndex, request);
 			mayHaveActed = mayHaveActed || outcome.mayHaveActed;
 			await sleepUnlessCancelled(decision.waitMs, this.cancelSignal);
@@ -163,6 +189,37 @@ export class ProviderClient {
 	/** Builds the item error for a failure the caller decided not to accept. */
 	toNodeError(failure: ProviderRequestFailure, itemIndex: number, request?: { context?: ItemErrorContext }, advice?: string): NodeApiError {
 		return providerError(this.ctx.getNode(), this.profile, failure, itemIndex, request?.context, advice);
+	}
+
+	/** What to tell the user when the provider (or the limit) names a time later than the request may wait. */
+	private comeBackAdvice(until: number, askedByProvider: boolean): string {
+		const who = askedByProvider ? `${this.profile.displayName} asked to come back at` : "The rate limit's next free turn is at";
+		const bound =
+			this.pollEndsAt !== undefined
+				? "this poll's budget"
+				: `this request's ${Math.round(this.options.retryBudgetMs / 60_000)}-minute retry budget`;
+		return `${who} ${new Date(until).toISOString()}, after ${bound} ends: the item failed at once instead of holding the others. Run it again after that time.`;
+	}
+
+	/** The item error for a request whose turn would come later than it may wait; nothing was sent. */
+	private tooLate(until: number, askedByProvider: boolean, itemIndex: number, request: ApiRequest): NodeOperationError {
+		const error = new NodeOperationError(
+			this.ctx.getNode(),
+			`${this.profile.displayName}: rate limited until ${new Date(until).toISOString()}`,
+			{
+				itemIndex,
+				description: `No request was sent for this item. ${this.comeBackAdvice(until, askedByProvider)}`,
+			},
+		);
+		error.context = {
+			...error.context,
+			...request.context,
+			provider: this.profile.provider,
+			httpStatus: null,
+			code: 'RATE_LIMITED',
+			itemIndex,
+		};
+		return error;
 	}
 
 	/** The error for an item the stop reached before its request was answered. */
