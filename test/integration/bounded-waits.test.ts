@@ -60,3 +60,15 @@ test('a trigger poll does not wait past its budget for a Retry-After the retry b
 	const second = await pollTrigger(bench.store, { credentialId: 'stream', staticData, parameters, pollBudgetMs: 2000 });
 	expect(second?.map((item) => item.taskId).sort()).toEqual(ids);
 });
+
+test("Stop ends the run while Microsoft's token service has not answered (n8n's Stop cannot abort a credential's request)", async () => {
+	bench.emulator.faults.add({ provider: 'login', type: 'latency', latencyMs: 4000 });
+	const ids = ['00000000-0000-4000-8000-000000000501', '00000000-0000-4000-8000-000000000502'];
+	const run = await runNode(bench.store, 'microsoftGraphCalls', { resource: 'call', operation: 'delete', callId: '={{ $json.id }}' }, ids.map((id) => ({ id })), { stopAfterMs: 300 });
+	// The run is over, and the token request it started is still waiting for its answer.
+	const tokenRequests = bench.emulator.log.entries({ provider: 'login' });
+	expect(tokenRequests.length).toBeGreaterThan(0);
+	expect(tokenRequests.every((entry) => entry.status === undefined)).toBe(true);
+	expect(bench.emulator.log.entries({ provider: 'graph' })).toHaveLength(0);
+	expect(String(run.error?.message ?? JSON.stringify(run.out))).toMatch(/stopped/i);
+});
