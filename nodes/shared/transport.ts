@@ -119,6 +119,8 @@ export class ProviderClient {
 			if (outcome.status === 401 && this.profile.refreshesTokenOn401 && !reauthenticated) {
 				reauthenticated = true;
 				outcome = await this.afterTokenRefresh(request, sentAt);
+				// The token service failed for now (5xx, 429, no answer): the retry may refresh again.
+				if (outcome.failureMessage !== undefined) reauthenticated = false;
 			}
 			// A 429 with Retry-After or X-RateLimit-Reset asks for a wait: the pacer works it out once, for every worker.
 			const asked = this.pacer.settle(
@@ -261,17 +263,21 @@ export class ProviderClient {
 	 */
 	private async afterTokenRefresh(request: ApiRequest, sentAt: number): Promise<RawOutcome> {
 		if (this.tokenRefresh) {
-			await this.tokenRefresh;
+			const shared = await this.tokenRefresh;
+			// The refresh this item waited for got no token: its failure is this item's too (and is retried alike).
+			if (shared.failureMessage !== undefined) return { ...shared, headers: {} };
 			return await this.send(request);
 		}
 		if (sentAt < this.tokenRefreshedAt) return await this.send(request);
 		const refresh = this.send(request, { refreshTokenOn401: true });
 		this.tokenRefresh = refresh;
 		try {
-			return await refresh;
+			const outcome = await refresh;
+			// Only a refresh that got a token makes older 401s stale; a failed one leaves the next 401 to refresh again.
+			if (outcome.failureMessage === undefined && outcome.setupError === undefined) this.tokenRefreshedAt = Date.now();
+			return outcome;
 		} finally {
 			this.tokenRefresh = undefined;
-			this.tokenRefreshedAt = Date.now();
 		}
 	}
 

@@ -100,3 +100,12 @@ test('a wrong client secret fails every item at once as a credential failure, an
 	expect(run.out.every((item) => /client secret is wrong/.test(String(item.error)))).toBe(true);
 	expect(bench.emulator.log.entries({ provider: 'login' })).toHaveLength(1);
 });
+
+test("a stale token whose refresh meets the token service's 503: refreshed again on the retry, and the call hung up", async () => {
+	bench.store.set('graph', { ...(bench.store.data.get('graph') as IDataObject), accessToken: 'stale-token-from-an-earlier-run' } as never);
+	bench.emulator.graph.seedCalls([{ id: guid(341), state: 'established' }] as never);
+	bench.emulator.faults.add({ provider: 'login', type: 'status', status: 503, times: 1 });
+	const run = await runNode(bench.store, 'microsoftGraphCalls', graphDelete(), [{ id: guid(341) }], onError);
+	expect(run.out[0]).toMatchObject({ callId: guid(341), deleted: true });
+	expect(bench.emulator.log.entries({ provider: 'login' }).map((entry) => entry.status)).toEqual([503, 200]);
+});
