@@ -157,7 +157,7 @@ function findErrorCode(error: unknown): string | undefined {
 		const { code, httpCode, message } = current as { code?: unknown; httpCode?: unknown; message?: unknown };
 		if (typeof code === 'string' && code !== '') return code;
 		// n8n 1.x: a NodeApiError that lost its cause keeps the axios error code as its httpCode.
-		if (typeof httpCode === 'string' && NETWORK_ERROR_CODES.has(httpCode)) return httpCode;
+		if (typeof httpCode === 'string' && (NETWORK_ERROR_CODES.has(httpCode) || isTlsErrorCode(httpCode))) return httpCode;
 		if (typeof message === 'string') {
 			if (/socket hang up/i.test(message)) return 'ECONNRESET';
 			if (/timeout of \d+ms exceeded/i.test(message)) return 'ETIMEDOUT';

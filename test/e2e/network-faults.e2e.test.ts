@@ -3,6 +3,12 @@
  * error): a host that does not resolve is "could not reach", the token service's 503 is retried and, when it
  * lasts, reported as the token service's, never as a wrong secret; every failed item names its call.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import type { IDataObject } from 'n8n-workflow';
 
 import { bootRealN8n, runThroughWebhook, type RealN8n } from '../../dev/real-n8n';
@@ -62,5 +68,33 @@ test('a Stream host that does not resolve: "could not reach Stream Video (ENOTFO
 		expect(run.items.map((item) => (item.details as IDataObject).callId)).toEqual(['n1', 'n2']);
 	} finally {
 		bench.credentials.stream = saved;
+	}
+});
+
+test('a certificate n8n refuses: "could not reach HuskyVoice (<TLS code>)", one attempt per item, nothing received', async () => {
+	const dir = mkdtempSync(join(tmpdir(), 'self-signed-'));
+	execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+	let received = 0;
+	const server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => {
+		received++;
+		res.writeHead(200).end('{}');
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const data = { ...bench.credentials.husky.data, baseUrl: `https://127.0.0.1:${(server.address() as { port: number }).port}/v1` };
+	const id = await bench.n8n.createCredential('HuskyVoice (self-signed)', 'huskyVoiceApi', data);
+	const saved = bench.credentials.husky;
+	bench.credentials.husky = { ...saved, id, name: 'HuskyVoice (self-signed)', data };
+	try {
+		const run = await runThroughWebhook(bench, { type: 'huskyVoice', credential: 'husky', parameters: { resource: 'call', operation: 'delete', callId: '={{ $json.id }}' }, onError: 'continueRegularOutput' }, [{ id: 'call_t1' }, { id: 'call_t2' }]);
+		expect(run.items.map((item) => item.error)).toEqual([
+			'HuskyVoice: could not reach HuskyVoice (DEPTH_ZERO_SELF_SIGNED_CERT)',
+			'HuskyVoice: could not reach HuskyVoice (DEPTH_ZERO_SELF_SIGNED_CERT)',
+		]);
+		expect(run.items.map((item) => (item.details as IDataObject).attempts)).toEqual([1, 1]);
+		expect(received).toBe(0);
+	} finally {
+		bench.credentials.husky = saved;
+		await new Promise((resolve) => server.close(resolve));
+		rmSync(dir, { recursive: true, force: true });
 	}
 });

@@ -31,6 +31,8 @@ describe('reading what an attempt came to', () => {
 	test('a host that does not resolve, or a refused certificate, is a network fault before anything was sent', () => {
 		for (const code of ['ENOTFOUND', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'ERR_TLS_CERT_ALTNAME_INVALID', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'EPROTO']) {
 			expect(classifyThrown({ message: 'x', cause: { code } })).toEqual({ headers: {}, networkError: code, mayHaveActed: false });
+			// n8n 1.x: the code is all that is left, as httpCode.
+			expect(classifyThrown({ httpCode: code })).toEqual({ headers: {}, networkError: code, mayHaveActed: false });
 		}
 	});
 
