@@ -1,11 +1,4 @@
-import type {
-	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
-	ICredentialType,
-	IHttpRequestOptions,
-	INodeProperties,
-	Icon,
-} from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialType, IHttpRequestOptions, INodeProperties, Icon } from 'n8n-workflow';
 
 export class HuskyVoiceApi implements ICredentialType {
 	name = 'huskyVoiceApi';
@@ -61,32 +54,4 @@ export class HuskyVoiceApi implements ICredentialType {
 		if (mode === 'bearer' || mode === 'both') headers.Authorization = `Bearer ${key}`;
 		return { ...requestOptions, headers: { ...requestOptions.headers, ...headers } };
 	}
-
-	/** Looks up a call that cannot exist: a valid key gets 404 NOT_FOUND, a bad one 401. */
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{ $credentials.baseUrl.replace(/\\/+$/, "") }}',
-			url: '/calls/n8n-credential-test',
-			method: 'GET',
-			ignoreHttpStatusErrors: true,
-		},
-		rules: [
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'error.code',
-					value: 'UNAUTHORIZED',
-					message: 'HuskyVoice rejected the API key. Check the key, and try the other "Send Key As" choice.',
-				},
-			},
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'error.code',
-					value: 'FORBIDDEN',
-					message: 'The API key lacks the calls:read scope.',
-				},
-			},
-		],
-	};
 }

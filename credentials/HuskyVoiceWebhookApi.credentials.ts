@@ -1,11 +1,4 @@
-import type {
-	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
-	ICredentialType,
-	IHttpRequestOptions,
-	INodeProperties,
-	Icon,
-} from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialType, IHttpRequestOptions, INodeProperties, Icon } from 'n8n-workflow';
 
 export class HuskyVoiceWebhookApi implements ICredentialType {
 	name = 'huskyVoiceWebhookApi';
@@ -17,6 +10,13 @@ export class HuskyVoiceWebhookApi implements ICredentialType {
 	documentationUrl = 'https://docs.huskyvoice.ai/api/inbound-webhooks';
 
 	properties: INodeProperties[] = [
+		{
+			displayName:
+				"HuskyVoice's inbound webhook can only delete, so the Test button checks the token's shape and the base URL and sends nothing. The first delete confirms the token.",
+			name: 'testNotice',
+			type: 'notice',
+			default: '',
+		},
 		{
 			displayName: 'Webhook Token',
 			name: 'webhookToken',
@@ -44,25 +44,4 @@ export class HuskyVoiceWebhookApi implements ICredentialType {
 		const url = requestOptions.url.replace(/\/hooks\/?$/, `/hooks/${token}`);
 		return { ...requestOptions, url };
 	}
-
-	/** Asks the hook to delete a call id that cannot exist: a valid token gets 404 NOT_FOUND, a bad one 401. */
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{ $credentials.baseUrl.replace(/\\/+$/, "") }}',
-			url: '/hooks',
-			method: 'POST',
-			body: { action: 'call.delete', data: { call_id: 'n8n-credential-test' } },
-			ignoreHttpStatusErrors: true,
-		},
-		rules: [
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'error.code',
-					value: 'UNAUTHORIZED',
-					message: 'HuskyVoice rejected the webhook token. Copy it again from the inbound webhook URL.',
-				},
-			},
-		],
-	};
 }

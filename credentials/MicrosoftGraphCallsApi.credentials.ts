@@ -1,14 +1,13 @@
 import type {
 	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestHelper,
 	INodeProperties,
 	Icon,
 } from 'n8n-workflow';
 
-import { explainTokenError, GRAPH_CLOUDS, graphEndpoints, tenantIdProblem } from './microsoftCloud';
+import { networkCodeOf, requestGraphToken, type TokenAnswer } from './microsoftCloud';
 
 export class MicrosoftGraphCallsApi implements ICredentialType {
 	name = 'microsoftGraphCallsApi';
@@ -93,77 +92,36 @@ export class MicrosoftGraphCallsApi implements ICredentialType {
 		},
 	];
 
-	/** Fetches an app-only token (client credentials). n8n stores it and calls this again after a 401. */
+	/**
+	 * Fetches an app-only token (client credentials). n8n stores it and calls this again after a 401. The secret
+	 * goes only to an https (or loopback) authority, never through a redirect; the request has its own timeout,
+	 * as n8n's Stop does not reach it.
+	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const tenantId = String(credentials.tenantId ?? '').trim();
-		const problem = tenantIdProblem(tenantId);
-		if (problem) throw new Error(problem);
-		const { authorityUrl, scope } = graphEndpoints(credentials);
-		const response = (await this.helpers.httpRequest({
-			method: 'POST',
-			url: `${authorityUrl}/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`,
-			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-			body: new URLSearchParams({
-				client_id: String(credentials.clientId ?? '').trim(),
-				client_secret: String(credentials.clientSecret ?? ''),
-				scope,
-				grant_type: 'client_credentials',
-			}).toString(),
-			json: false,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-		})) as { statusCode: number; body: unknown };
-		const body = parseBody(response.body);
-		if (response.statusCode !== 200 || typeof body.access_token !== 'string') {
-			throw new Error(explainTokenError(body, response.statusCode));
-		}
-		return { accessToken: body.access_token };
+		const accessToken = await requestGraphToken(credentials, async (request) => {
+			try {
+				return (await this.helpers.httpRequest({
+					method: 'POST',
+					url: request.url,
+					headers: request.headers,
+					body: request.body,
+					json: false,
+					returnFullResponse: true,
+					ignoreHttpStatusErrors: true,
+					disableFollowRedirect: true,
+					maxRedirects: 0,
+					timeout: request.timeout,
+				})) as TokenAnswer;
+			} catch (error) {
+				// The helper's error holds the request, client secret included: only its code goes on.
+				throw Object.assign(new Error('no answer'), { code: networkCodeOf(error) });
+			}
+		});
+		return { accessToken };
 	}
 
 	authenticate: IAuthenticateGeneric = {
 		type: 'generic',
 		properties: { headers: { Authorization: '=Bearer {{$credentials.accessToken}}' } },
 	};
-
-	/** The token fetch runs first; this GET then proves Graph accepts the token (an unknown call is a 404). */
-	test: ICredentialTestRequest = {
-		request: {
-			// The Graph host of the credential's cloud, from the same table the node uses; "custom" uses its own.
-			baseURL: `={{ (${JSON.stringify(graphHosts())})[$credentials.cloud ?? "global"] ?? $credentials.graphUrl.replace(/\\/+$/, "") }}`,
-			url: '/v1.0/communications/calls/00000000-0000-0000-0000-000000000000',
-			method: 'GET',
-			ignoreHttpStatusErrors: true,
-		},
-		rules: [
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'error.code',
-					value: 'InvalidAuthenticationToken',
-					message: 'Microsoft Graph rejected the token. Check the tenant, the app registration and the cloud.',
-				},
-			},
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'error.code',
-					value: 'Forbidden',
-					message: 'The app lacks permission. Grant Calls.Initiate.All (application) with admin consent.',
-				},
-			},
-		],
-	};
-}
-
-function graphHosts(): Record<string, string> {
-	return Object.fromEntries(Object.entries(GRAPH_CLOUDS).map(([cloud, { graphUrl }]) => [cloud, graphUrl]));
-}
-
-function parseBody(body: unknown): Record<string, unknown> {
-	if (body && typeof body === 'object') return body as Record<string, unknown>;
-	try {
-		return JSON.parse(String(body)) as Record<string, unknown>;
-	} catch {
-		return { error_description: String(body).slice(0, 200) };
-	}
 }

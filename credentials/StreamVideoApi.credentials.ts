@@ -1,11 +1,4 @@
-import type {
-	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
-	ICredentialType,
-	IHttpRequestOptions,
-	INodeProperties,
-	Icon,
-} from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialType, IHttpRequestOptions, INodeProperties, Icon } from 'n8n-workflow';
 
 import { streamServerToken } from './jwt';
 
@@ -58,13 +51,4 @@ export class StreamVideoApi implements ICredentialType {
 			},
 		};
 	}
-
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{ $credentials.baseUrl.replace(/\\/+$/, "") }}',
-			url: '/api/v2/video/calls',
-			method: 'POST',
-			body: { limit: 1 },
-		},
-	};
 }

@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as call from './actions/call';
 import { router } from './actions/router';
+import { credentialTests } from '../../credentials/credentialTests';
 import { erasureReceiptKeyTest } from '../shared/receipts/credentialTest';
 
 export class HuskyVoice implements INodeType {
@@ -19,8 +20,13 @@ export class HuskyVoice implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'huskyVoiceApi', required: true, displayOptions: { show: { authentication: ['apiKey'] } } },
-			{ name: 'huskyVoiceWebhookApi', required: true, displayOptions: { show: { authentication: ['webhookToken'] } } },
+			{ name: 'huskyVoiceApi', required: true, testedBy: 'huskyVoiceApiTest', displayOptions: { show: { authentication: ['apiKey'] } } },
+			{
+				name: 'huskyVoiceWebhookApi',
+				required: true,
+				testedBy: 'huskyVoiceWebhookApiTest',
+				displayOptions: { show: { authentication: ['webhookToken'] } },
+			},
 			{
 				name: 'erasureReceiptKeyApi',
 				required: true,
@@ -53,7 +59,8 @@ export class HuskyVoice implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { erasureReceiptKeyTest } };
+	/** The credentials' Test buttons (see credentials/credentialTests.ts). */
+	methods = { credentialTest: { ...credentialTests, erasureReceiptKeyTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -3,7 +3,8 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { parseErrorEnvelope } from '../shared/errors';
 import { ProviderClient } from '../shared/transport';
 import type { ProviderName, ProviderProfile, TransportOptions } from '../shared/types';
-import { pathSegment, requireBaseUrl } from '../shared/validation';
+import { pathSegment } from '../shared/validation';
+import { secureUrlProblem, trimmedUrl } from '../../credentials/secureUrl';
 import { minimalHuskyAnswer } from './minimal';
 
 /** The provider's name in audit records and error items. */
@@ -53,7 +54,9 @@ export async function openHuskyApi(
 	options: TransportOptions,
 ): Promise<ProviderClient> {
 	const credentials = await ctx.getCredentials(credentialType);
-	const baseUrl = requireBaseUrl(ctx.getNode(), credentials.baseUrl, 'HuskyVoice base URL', 0);
 	const limit = ratePerMinute > 0 ? ratePerMinute : HUSKY_DEFAULT_RATE_LIMIT;
-	return new ProviderClient(ctx, huskyProfile(credentialType), { kind: 'slidingWindow', limit, windowMs: 60_000 }, baseUrl, options);
+	const pacing = { kind: 'slidingWindow', limit, windowMs: 60_000 } as const;
+	const problem = secureUrlProblem(credentials.baseUrl, 'HuskyVoice base URL');
+	if (problem) return new ProviderClient(ctx, huskyProfile(credentialType), pacing, '', options).refuseEveryRequest(problem);
+	return new ProviderClient(ctx, huskyProfile(credentialType), pacing, trimmedUrl(credentials.baseUrl as string), options);
 }

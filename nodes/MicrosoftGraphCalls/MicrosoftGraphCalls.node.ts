@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as call from './actions/call';
 import { router } from './actions/router';
+import { credentialTests } from '../../credentials/credentialTests';
 import { erasureReceiptKeyTest } from '../shared/receipts/credentialTest';
 
 export class MicrosoftGraphCalls implements INodeType {
@@ -19,7 +20,7 @@ export class MicrosoftGraphCalls implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'microsoftGraphCallsApi', required: true },
+			{ name: 'microsoftGraphCallsApi', required: true, testedBy: 'microsoftGraphCallsApiTest' },
 			{
 				name: 'erasureReceiptKeyApi',
 				required: true,
@@ -40,7 +41,8 @@ export class MicrosoftGraphCalls implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { erasureReceiptKeyTest } };
+	/** The credentials' Test buttons (see credentials/credentialTests.ts). */
+	methods = { credentialTest: { ...credentialTests, erasureReceiptKeyTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

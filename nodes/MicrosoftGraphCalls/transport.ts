@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { parseErrorEnvelope } from '../shared/errors';
 import { ProviderClient } from '../shared/transport';
 import type { ProviderProfile, TransportOptions } from '../shared/types';
-import { pathSegment, requireBaseUrl } from '../shared/validation';
+import { pathSegment } from '../shared/validation';
+import { secureUrlProblem, trimmedUrl } from '../../credentials/secureUrl';
 import { minimalGraphAnswer } from './minimal';
 import { graphEndpoints, tenantIdProblem } from '../../credentials/microsoftCloud';
 
@@ -43,15 +43,16 @@ export const graphPaths = {
 /** Microsoft Graph's API for one execution. The token lives in the credential, fetched once and shared. */
 export async function openGraphApi(ctx: IExecuteFunctions, options: TransportOptions): Promise<ProviderClient> {
 	const credentials = await ctx.getCredentials(GRAPH_CREDENTIAL);
-	const node = ctx.getNode();
-	const problem = tenantIdProblem(String(credentials.tenantId ?? '').trim());
-	if (problem) {
-		throw new NodeOperationError(node, problem, {
-			description: 'The Directory (tenant) ID is on Azure portal → Microsoft Entra ID → Overview.',
-		});
+	const refuse = (problem: { message: string; description?: string }) =>
+		new ProviderClient(ctx, graphProfile, { kind: 'none' }, '', options).refuseEveryRequest(problem);
+	const tenantProblem = tenantIdProblem(String(credentials.tenantId ?? '').trim());
+	if (tenantProblem) {
+		return refuse({ message: tenantProblem, description: 'The Directory (tenant) ID is on Azure portal → Microsoft Entra ID → Overview.' });
 	}
 	const endpoints = graphEndpoints(credentials);
-	requireBaseUrl(node, endpoints.authorityUrl, 'Microsoft authority URL', 0);
-	const graphUrl = requireBaseUrl(node, endpoints.graphUrl, 'Microsoft Graph URL', 0);
-	return new ProviderClient(ctx, graphProfile, { kind: 'none' }, graphUrl, options);
+	// The client secret goes to the authority, the token to Graph: both under the same rule.
+	const problem =
+		secureUrlProblem(endpoints.authorityUrl, 'Microsoft authority URL') ?? secureUrlProblem(endpoints.graphUrl, 'Microsoft Graph URL');
+	if (problem) return refuse(problem);
+	return new ProviderClient(ctx, graphProfile, { kind: 'none' }, trimmedUrl(endpoints.graphUrl), options);
 }

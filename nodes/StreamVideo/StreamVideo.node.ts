@@ -6,6 +6,7 @@ import * as recording from './actions/recording';
 import { router } from './actions/router';
 import * as task from './actions/task';
 import * as transcription from './actions/transcription';
+import { credentialTests } from '../../credentials/credentialTests';
 import { erasureReceiptKeyTest } from '../shared/receipts/credentialTest';
 
 export class StreamVideo implements INodeType {
@@ -22,7 +23,7 @@ export class StreamVideo implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'streamVideoApi', required: true },
+			{ name: 'streamVideoApi', required: true, testedBy: 'streamVideoApiTest' },
 			{
 				name: 'erasureReceiptKeyApi',
 				required: true,
@@ -51,7 +52,8 @@ export class StreamVideo implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { erasureReceiptKeyTest } };
+	/** The credentials' Test buttons (see credentials/credentialTests.ts). */
+	methods = { credentialTest: { ...credentialTests, erasureReceiptKeyTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -4,7 +4,8 @@ import type { GoneCheck } from '../shared/erasure';
 import { DEFAULT_TRANSPORT_OPTIONS, ProviderClient } from '../shared/transport';
 import type { ProviderProfile, TransportOptions } from '../shared/types';
 import { toIsoTime } from '../shared/time';
-import { pathSegment, requireBaseUrl } from '../shared/validation';
+import { pathSegment } from '../shared/validation';
+import { secureUrlProblem, trimmedUrl } from '../../credentials/secureUrl';
 import { minimalStreamAnswer } from './minimal';
 
 export const STREAM_CREDENTIAL = 'streamVideoApi';
@@ -73,8 +74,9 @@ export async function openStreamApi(
 	options: TransportOptions = DEFAULT_TRANSPORT_OPTIONS,
 ): Promise<ProviderClient> {
 	const credentials = await ctx.getCredentials(STREAM_CREDENTIAL);
-	const baseUrl = requireBaseUrl(ctx.getNode(), credentials.baseUrl, 'Stream Video base URL', 0);
-	return new ProviderClient(ctx, streamProfile, STREAM_PACING, baseUrl, options);
+	const problem = secureUrlProblem(credentials.baseUrl, 'Stream Video base URL');
+	if (problem) return new ProviderClient(ctx, streamProfile, STREAM_PACING, '', options).refuseEveryRequest(problem);
+	return new ProviderClient(ctx, streamProfile, STREAM_PACING, trimmedUrl(credentials.baseUrl as string), options);
 }
 
 /** A hard-delete task is finished once it completed or failed (Stream docs, misc/async). */

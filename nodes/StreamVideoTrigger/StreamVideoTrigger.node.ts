@@ -12,6 +12,7 @@ import { isTransientFailure } from '../shared/transport';
 import { itemErrorContext } from '../shared/types';
 import { parseIdList, requireId } from '../shared/validation';
 import { EmittedTasks, type TriggerState } from './emittedTasks';
+import { credentialTests } from '../../credentials/credentialTests';
 
 /** Polls that may fail in a row for transient reasons before the failure is reported. */
 const TRANSIENT_POLLS_BEFORE_ERROR = 3;
@@ -40,7 +41,7 @@ export class StreamVideoTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'streamVideoApi', required: true },
+			{ name: 'streamVideoApi', required: true, testedBy: 'streamVideoApiTest' },
 			{
 				name: 'erasureReceiptKeyApi',
 				required: true,
@@ -110,7 +111,8 @@ export class StreamVideoTrigger implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { erasureReceiptKeyTest } };
+	/** The credentials' Test buttons (see credentials/credentialTests.ts). */
+	methods = { credentialTest: { ...credentialTests, erasureReceiptKeyTest } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const manual = this.getMode() === 'manual';

@@ -19,3 +19,26 @@ export async function sleepUnlessCancelled(ms: number, signal: AbortSignal | und
 		await sleep(Math.min(left, SLEEP_SLICE_MS));
 	}
 }
+
+/**
+ * Settles with `work`, or rejects as soon as the execution is stopped: a request n8n's Stop cannot abort (a
+ * credential's token request) no longer holds the item. The request itself ends on its own timeout.
+ */
+export async function untilCancelled<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+	if (!signal) return await work;
+	if (signal.aborted) {
+		work.catch(() => undefined);
+		throw new Error('The execution was stopped');
+	}
+	let onAbort!: () => void;
+	const stopped = new Promise<never>((_resolve, reject) => {
+		onAbort = () => reject(new Error('The execution was stopped'));
+		signal.addEventListener('abort', onAbort, { once: true });
+	});
+	work.catch(() => undefined);
+	try {
+		return await Promise.race([work, stopped]);
+	} finally {
+		signal.removeEventListener('abort', onAbort);
+	}
+}

@@ -15,6 +15,8 @@ export class ProviderRequestFailure {
 		readonly message: string,
 		readonly requestId: string | undefined,
 		readonly attempts: number,
+		/** What happened, when it was not an answer or a fault of the provider's API (the token service failed). */
+		readonly summary?: string,
 	) {}
 }
 
@@ -36,6 +38,8 @@ interface FailedAttempt {
 	body?: unknown;
 	headers: Record<string, string>;
 	networkError?: string;
+	redirectOrigin?: string;
+	failureMessage?: string;
 }
 
 /** The failure for an answer (in the provider's own error format) or a network fault. */
@@ -46,13 +50,32 @@ export function failureOf(
 	clientRequestId?: string,
 ): ProviderRequestFailure {
 	const requestId = profile.requestIdFrom(attempt.headers, attempt.body) ?? clientRequestId;
+	if (attempt.redirectOrigin !== undefined) {
+		return new ProviderRequestFailure(
+			attempt.status,
+			'UNEXPECTED_REDIRECT',
+			`unexpected redirect to ${attempt.redirectOrigin}`,
+			requestId,
+			attempts,
+		);
+	}
+	if (attempt.failureMessage !== undefined) {
+		return new ProviderRequestFailure(
+			attempt.status,
+			attempt.networkError,
+			attempt.failureMessage,
+			requestId,
+			attempts,
+			`No request reached ${profile.displayName}: the credential's token could not be fetched.`,
+		);
+	}
 	if (attempt.networkError !== undefined) {
 		return new ProviderRequestFailure(
 			attempt.status,
 			attempt.networkError,
 			attempt.status !== undefined
 				? `The answer could not be read (${attempt.networkError})`
-				: `Could not reach ${profile.displayName} (${attempt.networkError})`,
+				: `could not reach ${profile.displayName} (${attempt.networkError})`,
 			requestId,
 			attempts,
 		);
@@ -72,12 +95,16 @@ export function providerError(
 	advice?: string,
 ): NodeApiError {
 	const { displayName, provider } = profile;
-	const where = failure.status !== undefined ? `HTTP ${failure.status}` : 'no response';
 	const code = failure.code !== undefined ? `, code ${failure.code}` : '';
 	const retries = failure.attempts > 1 ? ` after ${failure.attempts} attempts` : '';
 	const hint = failure.status !== undefined ? profile.hints?.[failure.status] : undefined;
+	const what =
+		failure.summary ??
+		(failure.status !== undefined
+			? `${displayName} answered HTTP ${failure.status}${code}${retries}.`
+			: `No answer came from ${displayName}${failure.code !== undefined ? ` (${failure.code})` : ''}${retries}.`);
 	const descriptionParts = [
-		`${displayName} answered ${where}${code}${retries}.`,
+		what,
 		advice ?? hint,
 		failure.requestId ? `Request ID for ${displayName} support: ${failure.requestId}.` : undefined,
 	];
@@ -97,6 +124,8 @@ export function providerError(
 		itemIndex,
 	});
 	error.context = { ...error.context, ...errorBody, itemIndex };
+	// NodeApiError replaces the message of some codes (ENOTFOUND, ECONNREFUSED) with a generic one; ours names the provider.
+	error.message = `${displayName}: ${failure.message}`;
 	return error;
 }
 

@@ -1,3 +1,5 @@
+import { isTlsErrorCode } from './outcome';
+
 /**
  * The retry policy of every provider request, as data, and the one function that decides from an attempt's
  * outcome whether to try again and after how long. The transport loop only counts and sleeps.
@@ -19,6 +21,12 @@ export interface RetryPolicy {
 	 * keeps asking for less, plus up to `jitterMs` so the executions sharing a limit do not return at the same moment.
 	 */
 	askedWait: { floorMs: number; floorCapMs: number; jitterMs: number };
+	/**
+	 * Network faults that another attempt rarely fixes, and the attempts they get at most: a host that does not
+	 * resolve is tried twice (a resolver's passing hiccup), a refused certificate or TLS handshake once (the same
+	 * certificate comes back until someone replaces it; retrying would only hold the item for minutes).
+	 */
+	networkAttemptCaps: { notFound: number; tls: number };
 }
 
 export const RETRY_POLICY: RetryPolicy = {
@@ -28,6 +36,7 @@ export const RETRY_POLICY: RetryPolicy = {
 	timeoutMs: 30_000,
 	backoff: { baseMs: 500, capMs: 30_000 },
 	askedWait: { floorMs: 100, floorCapMs: 1000, jitterMs: 250 },
+	networkAttemptCaps: { notFound: 2, tls: 1 },
 };
 
 /** What the attempt came to, as far as retrying goes. */
@@ -53,6 +62,12 @@ export function isRetryable(outcome: AttemptOutcome, policy: Pick<RetryPolicy, '
 	return outcome.networkError !== undefined || (outcome.status !== undefined && policy.retryableStatuses.has(outcome.status));
 }
 
+function networkAttemptCap(code: string | undefined, policy: RetryPolicy): number {
+	if (code === 'ENOTFOUND') return policy.networkAttemptCaps.notFound;
+	if (code !== undefined && isTlsErrorCode(code)) return policy.networkAttemptCaps.tls;
+	return Number.POSITIVE_INFINITY;
+}
+
 /**
  * Decides after a failed attempt. `askedWaitMs` is the wait the provider asked for (a 429 with Retry-After or
  * X-RateLimit-Reset, as the pacer read it), undefined otherwise. `limits` are the request's own Max Attempts and
@@ -67,7 +82,9 @@ export function decideRetry(
 	random: () => number = Math.random,
 ): RetryDecision {
 	if (!isRetryable(outcome, policy)) return { retry: false, reason: 'not retryable' };
-	if (counters.faults >= limits.maxAttempts) return { retry: false, reason: 'max attempts' };
+	if (counters.faults >= Math.min(limits.maxAttempts, networkAttemptCap(outcome.networkError, policy))) {
+		return { retry: false, reason: 'max attempts' };
+	}
 	let waitMs: number;
 	if (askedWaitMs !== undefined) {
 		const { floorMs, floorCapMs, jitterMs } = policy.askedWait;

@@ -3,15 +3,21 @@ import { randomUUID } from 'node:crypto';
 import type { IAdditionalCredentialOptions, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { cancelSignalOf, sleepUnlessCancelled } from './cancellation';
+import { cancelSignalOf, sleepUnlessCancelled, untilCancelled } from './cancellation';
 import { DEFAULT_CONCURRENCY } from './runner';
 import { failureOf, providerError, ProviderRequestFailure } from './errors';
 import { classifyAnswer, classifyThrown, type RawOutcome } from './outcome';
-import { createPacer, type Pacer } from './pacing';
+import { createPacer, type Pacer, TurnTooLate } from './pacing';
 import { decideRetry, RETRY_POLICY } from './retry';
 import type { ApiRequest, ApiResponse, ItemErrorContext, PacingPolicy, ProviderProfile, RequestContext, TransportOptions } from './types';
 
 export { isTransientFailure, ProviderRequestFailure } from './errors';
+
+/**
+ * A request may always wait one rate-limit window (Stream's and HuskyVoice's are a minute) for its turn, even with no
+ * retry budget (the trigger retries nothing): the pacer's own spacing is never longer.
+ */
+const ONE_WINDOW_MS = 60_000;
 
 export const DEFAULT_TRANSPORT_OPTIONS: TransportOptions = {
 	concurrency: DEFAULT_CONCURRENCY,
@@ -40,6 +46,10 @@ export class ProviderClient {
 	private credential?: Promise<IAdditionalCredentialOptions>;
 	/** Raised when the user stops the execution: no further request is sent, and waits end early. */
 	readonly cancelSignal: AbortSignal | undefined;
+	/** Set when the credential's settings forbid any request (an insecure base URL): every item fails with it. */
+	private refusal?: { message: string; description?: string };
+	/** A trigger poll's end (n8n 2.x bounds a poll by getPollBudgetMs()): no wait goes past it. */
+	private readonly pollEndsAt?: number;
 
 	constructor(
 		private readonly ctx: RequestContext,
@@ -51,6 +61,8 @@ export class ProviderClient {
 	) {
 		this.pacer = createPacer(pacing);
 		this.cancelSignal = cancelSignalOf(ctx);
+		// n8n 1.x has no poll budget; there the retry budget alone bounds a poll's waits.
+		if ('getPollBudgetMs' in ctx && typeof ctx.getPollBudgetMs === 'function') this.pollEndsAt = Date.now() + ctx.getPollBudgetMs();
 	}
 
 	/**
@@ -59,7 +71,15 @@ export class ProviderClient {
 	 * other answer throws a NodeApiError for the item.
 	 */
 	async request(request: ApiRequest, itemIndex: number, acceptStatuses: number[] = []): Promise<ApiResponse> {
-		if (this.setupFailure) throw this.setupError(this.setupFailure, itemIndex);
+		if (this.refusal) {
+			const refused = new NodeOperationError(this.ctx.getNode(), this.refusal.message, {
+				itemIndex,
+				description: this.refusal.description,
+			});
+			refused.context = { ...refused.context, ...request.context, provider: this.profile.provider, code: 'CREDENTIAL_SETTINGS', itemIndex };
+			throw refused;
+		}
+		if (this.setupFailure) throw this.setupError(this.setupFailure, itemIndex, request.context);
 		const started = Date.now();
 		const requestedAt = new Date(started).toISOString();
 		const key = request.rateLimitKey ?? 'default';
@@ -77,8 +97,17 @@ export class ProviderClient {
 		let firstFailureAt: number | undefined;
 		for (;;) {
 			attempt++;
-			// acquire gives no turn once the execution is stopped.
-			const ticket = await this.pacer.acquire(key, this.cancelSignal);
+			// acquire gives no turn once the execution is stopped, and fails at once a turn later than this request may wait.
+			let ticket: unknown;
+			try {
+				ticket = await this.pacer.acquire(key, this.cancelSignal, {
+					maxWaitMs: Math.max(this.options.retryBudgetMs, ONE_WINDOW_MS),
+					notAfter: this.pollEndsAt,
+				});
+			} catch (error) {
+				if (error instanceof TurnTooLate) throw this.tooLate(error.until, error.askedByProvider, itemIndex, request);
+				throw new NodeOperationError(this.ctx.getNode(), error as Error, { itemIndex });
+			}
 			if (ticket === undefined) throw this.stopped(itemIndex);
 			const sentAt = Date.now();
 			let outcome = await this.send(request);
@@ -90,6 +119,8 @@ export class ProviderClient {
 			if (outcome.status === 401 && this.profile.refreshesTokenOn401 && !reauthenticated) {
 				reauthenticated = true;
 				outcome = await this.afterTokenRefresh(request, sentAt);
+				// The token service failed for now (5xx, 429, no answer): the retry may refresh again.
+				if (outcome.failureMessage !== undefined) reauthenticated = false;
 			}
 			// A 429 with Retry-After or X-RateLimit-Reset asks for a wait: the pacer works it out once, for every worker.
 			const asked = this.pacer.settle(
@@ -98,7 +129,16 @@ export class ProviderClient {
 			);
 			if (outcome.setupError) {
 				this.setupFailure = outcome.setupError;
-				throw this.setupError(outcome.setupError, itemIndex);
+				throw this.setupError(outcome.setupError, itemIndex, request.context);
+			}
+			// A redirect is never followed with credentials, and not retried: the item fails, naming only the origin.
+			if (outcome.redirectOrigin !== undefined) {
+				throw this.toNodeError(
+					failureOf(this.profile, outcome, attempt, clientRequestId),
+					itemIndex,
+					request,
+					`Credentials are never sent on to another address. If ${this.profile.displayName} moved, put its new address in the credential.`,
+				);
 			}
 
 			const succeeded =
@@ -125,16 +165,63 @@ export class ProviderClient {
 			if (asked === undefined) faults++;
 			else rateLimited++;
 			firstFailureAt ??= Date.now();
-			const decision = decideRetry(outcome, { faults, rateLimited, spentMs: Date.now() - firstFailureAt }, asked, this.options);
+			const limits = {
+				maxAttempts: this.options.maxAttempts,
+				retryBudgetMs: Math.min(this.options.retryBudgetMs, (this.pollEndsAt ?? Number.POSITIVE_INFINITY) - firstFailureAt),
+			};
+			const decision = decideRetry(outcome, { faults, rateLimited, spentMs: Date.now() - firstFailureAt }, asked, limits);
+			if (!decision.retry && decision.reason === 'retry budget' && asked !== undefined) {
+				throw this.toNodeError(failure, itemIndex, request, this.comeBackAdvice(Date.now() + asked, true));
+			}
 			if (!decision.retry) throw this.toNodeError(failure, itemIndex, request);
 			mayHaveActed = mayHaveActed || outcome.mayHaveActed;
 			await sleepUnlessCancelled(decision.waitMs, this.cancelSignal);
 		}
 	}
 
+	/**
+	 * Makes every request fail before it is sent, with this reason: for a credential whose settings break the rules
+	 * (a base URL that is not https, has a query or fragment). Each item then fails on its own and names its call.
+	 */
+	refuseEveryRequest(reason: { message: string; description?: string }): this {
+		this.refusal = reason;
+		return this;
+	}
+
 	/** Builds the item error for a failure the caller decided not to accept. */
 	toNodeError(failure: ProviderRequestFailure, itemIndex: number, request?: { context?: ItemErrorContext }, advice?: string): NodeApiError {
 		return providerError(this.ctx.getNode(), this.profile, failure, itemIndex, request?.context, advice);
+	}
+
+	/** What to tell the user when the provider (or the limit) names a time later than the request may wait. */
+	private comeBackAdvice(until: number, askedByProvider: boolean): string {
+		const who = askedByProvider ? `${this.profile.displayName} asked to come back at` : "The rate limit's next free turn is at";
+		const bound =
+			this.pollEndsAt !== undefined
+				? "this poll's budget"
+				: `this request's ${Math.round(this.options.retryBudgetMs / 60_000)}-minute retry budget`;
+		return `${who} ${new Date(until).toISOString()}, after ${bound} ends: the item failed at once instead of holding the others. Run it again after that time.`;
+	}
+
+	/** The item error for a request whose turn would come later than it may wait; nothing was sent. */
+	private tooLate(until: number, askedByProvider: boolean, itemIndex: number, request: ApiRequest): NodeOperationError {
+		const error = new NodeOperationError(
+			this.ctx.getNode(),
+			`${this.profile.displayName}: rate limited until ${new Date(until).toISOString()}`,
+			{
+				itemIndex,
+				description: `No request was sent for this item. ${this.comeBackAdvice(until, askedByProvider)}`,
+			},
+		);
+		error.context = {
+			...error.context,
+			...request.context,
+			provider: this.profile.provider,
+			httpStatus: null,
+			code: 'RATE_LIMITED',
+			itemIndex,
+		};
+		return error;
 	}
 
 	/** The error for an item the stop reached before its request was answered. */
@@ -145,12 +232,22 @@ export class ProviderClient {
 		});
 	}
 
-	private setupError(error: Error, itemIndex: number): NodeOperationError {
+	/** The item error for a credential that cannot authenticate; it names the item (call ID, …) like any other. */
+	private setupError(error: Error, itemIndex: number, context: ItemErrorContext = {}): NodeOperationError {
 		const message = error.message.startsWith(this.profile.displayName) ? error.message : `${this.profile.displayName}: ${error.message}`;
-		return new NodeOperationError(this.ctx.getNode(), message, {
+		const nodeError = new NodeOperationError(this.ctx.getNode(), message, {
 			itemIndex,
 			description: 'The credential could not authenticate, so no request was sent for this item.',
 		});
+		nodeError.context = {
+			...nodeError.context,
+			...context,
+			provider: this.profile.provider,
+			httpStatus: null,
+			code: 'CREDENTIAL',
+			itemIndex,
+		};
+		return nodeError;
 	}
 
 	/** A failure record for a response the caller inspected (for example an accepted 404). */
@@ -166,17 +263,21 @@ export class ProviderClient {
 	 */
 	private async afterTokenRefresh(request: ApiRequest, sentAt: number): Promise<RawOutcome> {
 		if (this.tokenRefresh) {
-			await this.tokenRefresh;
+			const shared = await this.tokenRefresh;
+			// The refresh this item waited for got no token: its failure is this item's too (and is retried alike).
+			if (shared.failureMessage !== undefined) return { ...shared, headers: {} };
 			return await this.send(request);
 		}
 		if (sentAt < this.tokenRefreshedAt) return await this.send(request);
 		const refresh = this.send(request, { refreshTokenOn401: true });
 		this.tokenRefresh = refresh;
 		try {
-			return await refresh;
+			const outcome = await refresh;
+			// Only a refresh that got a token makes older 401s stale; a failed one leaves the next 401 to refresh again.
+			if (outcome.failureMessage === undefined && outcome.setupError === undefined) this.tokenRefreshedAt = Date.now();
+			return outcome;
 		} finally {
 			this.tokenRefresh = undefined;
-			this.tokenRefreshedAt = Date.now();
 		}
 	}
 
@@ -200,18 +301,27 @@ export class ProviderClient {
 			returnFullResponse: true,
 			timeout: this.options.timeoutMs,
 			ignoreHttpStatusErrors: !refreshTokenOn401,
+			// Credentials go only where the user pointed them: a 3xx comes back as an answer and fails the item.
+			// n8n 2.41 (@n8n/backend-network) and 1.123 (n8n-core) both turn this into axios maxRedirects: 0.
+			disableFollowRedirect: true,
+			maxRedirects: 0,
 		};
+		let outcome: RawOutcome;
 		try {
-			const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
-				this.ctx,
-				this.profile.credentialType,
-				options,
-				await this.decryptedCredential(),
+			const response = (await untilCancelled(
+				this.ctx.helpers.httpRequestWithAuthentication.call(
+					this.ctx,
+					this.profile.credentialType,
+					options,
+					await this.decryptedCredential(),
+				),
+				this.cancelSignal,
 			)) as { statusCode: number; headers: Record<string, unknown>; body: unknown };
-			return classifyAnswer(response.statusCode, response.headers, response.body);
+			outcome = classifyAnswer(response.statusCode, response.headers, response.body, options.url);
 		} catch (error) {
-			return classifyThrown(error);
+			outcome = classifyThrown(error, options.url);
 		}
+		return outcome;
 	}
 
 	private decryptedCredential(): Promise<IAdditionalCredentialOptions> {

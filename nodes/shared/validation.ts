@@ -1,6 +1,8 @@
 import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { secureUrlProblem, trimmedUrl } from '../../credentials/secureUrl';
+
 export interface IdRule {
 	label: string;
 	/** The item field the value fills (callId, taskId, …): an invalid value is named there in the error item. */
@@ -50,38 +52,14 @@ function truncate(text: string): string {
 	return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
-function isLoopback(hostname: string): boolean {
-	return LOOPBACK_HOSTS.has(hostname) || /^127\.\d+\.\d+\.\d+$/.test(hostname);
-}
-
 /**
- * Credential base URLs must use https: they carry secrets. Loopback hosts may use http, which is how
- * local emulators and test doubles run.
+ * Credential base URLs carry secrets: https (http for loopback only), no user:pass, no query or fragment (see
+ * credentials/secureUrl.ts, the same rule the credential tests and the Graph token request apply).
  */
 export function requireBaseUrl(node: INode, value: unknown, label: string, itemIndex: number): string {
-	const raw = typeof value === 'string' ? value.trim() : '';
-	let url: URL;
-	try {
-		url = new URL(raw);
-	} catch {
-		throw new NodeOperationError(node, `${label} "${raw}" is not a valid URL`, {
-			itemIndex,
-			description: 'Set a full URL such as https://example.com in the credential.',
-		});
-	}
-	const secure = url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
-	if (!secure) {
-		throw new NodeOperationError(node, `${label} must use https`, {
-			itemIndex,
-			description: `"${url.origin}" would send credentials unencrypted. Use https; plain http is accepted only for loopback addresses (localhost, 127.0.0.1, ::1), as used by local test servers.`,
-		});
-	}
-	if (url.username || url.password) {
-		throw new NodeOperationError(node, `${label} must not contain a user name or password`, { itemIndex });
-	}
-	return url.toString().replace(/\/+$/, '');
+	const problem = secureUrlProblem(value, label);
+	if (problem) throw new NodeOperationError(node, problem.message, { itemIndex, description: problem.description });
+	return trimmedUrl(value as string);
 }
 
 /** Splits a comma- or newline-separated list, dropping blanks and duplicates, keeping order. */

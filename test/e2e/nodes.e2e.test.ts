@@ -371,7 +371,6 @@ describe('credential tests in real n8n (the "Test" button)', () => {
 		['stream', { apiSecret: 'not-the-secret' }],
 		['graph', { clientSecret: 'not-the-secret' }],
 		['husky', { apiKey: 'sk_test_wrong' }],
-		['huskyWebhook', { webhookToken: 'whk_wrong' }],
 	] as const)('%s: valid settings pass, a wrong secret fails', async (key, wrong) => {
 		expect((await testWith(key)).data).toEqual({
 			status: 'OK',

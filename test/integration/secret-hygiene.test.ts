@@ -1,15 +1,27 @@
 /**
  * Every operation, succeeding and failing, with distinctive secrets and a person with distinctive data: no
  * secret, and none of the person's data the providers hold, may appear in output items, error messages or
- * descriptions, the run data n8n stores, or anything logged through n8n's logger.
+ * descriptions, the run data n8n stores, or anything logged through n8n's logger; none follows a redirect to another
+ * origin (whose Location here spells out every secret); and the credentials' Test results quote none either.
  */
-import type { IDataObject } from 'n8n-workflow';
+import { CredentialTestContext } from 'n8n-core';
+import type { ICredentialsDecrypted, ICredentialTestFunctions, IDataObject, INodeCredentialTestResult } from 'n8n-workflow';
 import { LoggerProxy } from 'n8n-workflow';
 
 import { streamServerToken } from '../../credentials/jwt';
 import type { CredentialStore } from '../../dev/harness/n8n-inprocess';
 import { startEmulator, type Emulator } from '../../dev/emulators/client';
 import { credentialsFor, runNode } from './setup';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { createRecorder } = require('../../dev/emulators/recorder') as {
+	createRecorder(): Promise<{ url: string; requests: unknown[]; close(): Promise<void> }>;
+};
+// The built credential tests, as n8n loads them.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { credentialTests } = require('../../dist/credentials/credentialTests') as {
+	credentialTests: Record<string, (this: ICredentialTestFunctions, credential: ICredentialsDecrypted) => Promise<INodeCredentialTestResult>>;
+};
 
 const SECRETS = {
 	streamSecret: 'StreamSecret-Distinct-7f3a9',
@@ -30,15 +42,20 @@ const PERSONAL = {
 };
 
 let emulator: Emulator;
+let recorder: Awaited<ReturnType<typeof createRecorder>>;
 let store: CredentialStore;
 const logged: string[] = [];
 
 beforeAll(async () => {
 	emulator = await startEmulator();
+	recorder = await createRecorder();
 	const capture = (level: string) => (message: string, meta?: object) => logged.push(`${level} ${message} ${JSON.stringify(meta ?? {})}`);
 	LoggerProxy.init({ error: capture('error'), warn: capture('warn'), info: capture('info'), debug: capture('debug') } as never);
 });
-afterAll(async () => await emulator.close());
+afterAll(async () => {
+	await emulator.close();
+	await recorder.close();
+});
 
 test('no secret appears in any output, error or log line, for every operation', async () => {
 	emulator.reset();
@@ -101,14 +118,64 @@ test('no secret appears in any output, error or log line, for every operation', 
 	);
 	// And a run that stops on its error (no continue): the workflow error itself.
 	runs.push(await runNode(store, 'huskyVoice', { authentication: 'webhookToken', resource: 'call', operation: 'delete', callId: 'call_x' }, [{}]));
+	const stoppedOnError = runs[runs.length - 1];
+
+	// Redirects to another origin, with the right secrets: nothing follows them, and no error quotes the Location
+	// (which here carries every secret).
+	store.set('stream', { apiKey: 'distinct-key', apiSecret: SECRETS.streamSecret, baseUrl: emulator.streamBaseUrl });
+	store.set('graph', { ...(store.data.get('graph') as IDataObject), clientSecret: SECRETS.graphSecret, accessToken: '' } as never);
+	store.set('husky-webhook', { webhookToken: SECRETS.webhookToken, baseUrl: emulator.huskyBaseUrl });
+	const location = `${recorder.url}/collect/${Object.values(SECRETS).join('/')}?token=${SECRETS.huskyKey}`;
+	for (const provider of ['stream', 'husky', 'login', 'graph']) {
+		emulator.faults.clear();
+		emulator.faults.add({ provider, type: 'status', status: 307, headers: { Location: location }, body: {} });
+		const node = { stream: 'streamVideo', husky: 'huskyVoice', login: 'microsoftGraphCalls', graph: 'microsoftGraphCalls' }[provider] as 'streamVideo';
+		const parameters: IDataObject =
+			node === 'streamVideo'
+				? { resource: 'call', operation: 'delete', callType: 'default', callId: 'redirected' }
+				: { resource: 'call', operation: 'delete', callId: node === 'huskyVoice' ? 'call_redirected' : '00000000-0000-4000-8000-00000000dddd' };
+		runs.push(await runNode(store, node, parameters, [{}], onError));
+		if (provider === 'husky') runs.push(await runNode(store, 'huskyVoice', { ...parameters, authentication: 'webhookToken' }, [{}], onError));
+	}
+	emulator.faults.clear();
+	expect(recorder.requests).toEqual([]);
+
+	// The credentials' Test buttons, passing and failing (a wrong secret, a redirect), through n8n-core's own context.
+	const testContext = new CredentialTestContext({} as never) as unknown as ICredentialTestFunctions;
+	const credentialTest = async (type: string, data: IDataObject) =>
+		await credentialTests[`${type}Test`].call(testContext, { id: 't', name: 't', type, data: data as never });
+	const graphData = { ...(store.data.get('graph') as IDataObject), clientSecret: SECRETS.graphSecret };
+	const testCases: Array<[string, IDataObject]> = [
+		['streamVideoApi', { apiKey: 'distinct-key', apiSecret: SECRETS.streamSecret, baseUrl: emulator.streamBaseUrl }],
+		['streamVideoApi', { apiKey: 'distinct-key', apiSecret: `${SECRETS.streamSecret}-wrong`, baseUrl: emulator.streamBaseUrl }],
+		['microsoftGraphCallsApi', graphData],
+		['microsoftGraphCallsApi', { ...graphData, clientSecret: `${SECRETS.graphSecret}-wrong` }],
+		['huskyVoiceApi', { apiKey: SECRETS.huskyKey, authHeader: 'both', baseUrl: emulator.huskyBaseUrl }],
+		['huskyVoiceApi', { apiKey: `${SECRETS.huskyKey}-wrong`, authHeader: 'both', baseUrl: emulator.huskyBaseUrl }],
+		['huskyVoiceWebhookApi', { webhookToken: SECRETS.webhookToken, baseUrl: emulator.huskyBaseUrl }],
+	];
+	const testResults = [];
+	for (const [type, data] of testCases) testResults.push(await credentialTest(type, data));
+	for (const provider of ['stream', 'husky', 'login', 'graph']) {
+		emulator.faults.clear();
+		emulator.faults.add({ provider, type: 'status', status: 307, headers: { Location: location }, body: {} });
+		const [type, data] = testCases[{ stream: 0, husky: 4, login: 2, graph: 2 }[provider] as number];
+		testResults.push(await credentialTest(type, data));
+	}
+	emulator.faults.clear();
+	expect(testResults.map((result) => result.status)).toEqual(['OK', 'Error', 'OK', 'Error', 'OK', 'Error', 'OK', 'Error', 'Error', 'Error', 'Error']);
+	expect(recorder.requests).toEqual([]);
 
 	const successes = runs.flatMap((run) => run.out).filter((item) => item.error === undefined);
 	const failures = runs.flatMap((run) => run.out).filter((item) => item.error !== undefined);
 	expect(successes.length).toBeGreaterThanOrEqual(6);
 	expect(failures.length).toBeGreaterThanOrEqual(8);
-	expect(runs[runs.length - 1].error).toBeDefined();
+	expect(stoppedOnError.error).toBeDefined();
+	// The redirected runs failed their items (nothing deleted from another origin's answer).
+	expect(failures.filter((item) => /unexpected redirect to/.test(String(item.error)))).toHaveLength(5);
 
 	const haystack = JSON.stringify({
+		testResults,
 		outputs: runs.map((run) => run.run.data.resultData),
 		errors: runs.map((run) => run.error && { message: run.error.message, description: run.error.description, context: run.error.context }),
 		logged,

@@ -1,4 +1,4 @@
-import { askedWaitMs, createPacer, type Pacer, retryAfterMs } from '../../nodes/shared/pacing';
+import { askedWaitMs, createPacer, type Pacer, retryAfterMs, TurnTooLate } from '../../nodes/shared/pacing';
 
 /** Runs `acquire` calls and records the (fake) time at which each was allowed through. */
 async function admissionTimes(pacer: Pacer, count: number, key = 'default', onAdmit?: (ticket: unknown) => void) {
@@ -101,6 +101,31 @@ describe('pacer', () => {
 			expect(time).toBeGreaterThanOrEqual(2000);
 			expect(time).toBeLessThanOrEqual(2100);
 		}
+	});
+
+	test('a Retry-After beyond what a request may wait fails its turn at once, naming when, instead of holding it', async () => {
+		const pacer = createPacer({ kind: 'none' });
+		await answered(pacer, 'default', 429, { 'retry-after': '3600' });
+		const asked = pacer.acquire('default', undefined, { maxWaitMs: 300_000 });
+		await expect(asked).rejects.toBeInstanceOf(TurnTooLate);
+		const tooLate = (await asked.catch((error: unknown) => error)) as TurnTooLate;
+		expect(tooLate.askedByProvider).toBe(true);
+		expect(tooLate.until).toBeGreaterThanOrEqual(Date.now() + 3_600_000);
+		// A poll's end bounds it too: a wait the retry budget would allow is refused past the poll's end.
+		const shortPause = createPacer({ kind: 'none' });
+		await answered(shortPause, 'default', 429, { 'retry-after': '20' });
+		await expect(shortPause.acquire('default', undefined, { maxWaitMs: 300_000, notAfter: Date.now() + 2000 })).rejects.toBeInstanceOf(TurnTooLate);
+		// Within the bound, the turn is given after the pause.
+		const times = await admissionTimes(shortPause, 1);
+		expect(times[0]).toBeGreaterThanOrEqual(20_000);
+	});
+
+	test("a spent window whose X-RateLimit-Reset is a day away fails each request's turn at once, not after a day", async () => {
+		const pacer = createPacer({ kind: 'rateLimitHeaders', perSecondDivisor: 30 });
+		await answered(pacer, 'k', 200, rateHeaders(1000, 0, nowSeconds() + 86_400));
+		const turns = await Promise.allSettled([1, 2, 3].map(() => pacer.acquire('k', undefined, { maxWaitMs: 300_000 })));
+		expect(turns.map((turn) => turn.status)).toEqual(['rejected', 'rejected', 'rejected']);
+		for (const turn of turns) expect((turn as PromiseRejectedResult).reason).toMatchObject({ askedByProvider: true });
 	});
 
 	test('a 429 with no headers at all does not pause the others (the item backs off on its own)', async () => {

@@ -28,6 +28,12 @@ const cases: Array<[string, AttemptOutcome, RetryCounters, number | undefined, s
 	['that floor grows to 1 s while it keeps asking', { status: 429 }, counters(0, 8), 0, [1000, 1250]],
 	['no wait may pass the 5-minute budget', { status: 429 }, counters(0, 3, 290_000), 20_000, 'retry budget'],
 	['a wait that fits the budget goes ahead', { status: 429 }, counters(0, 3, 270_000), 20_000, [20_000, 20_250]],
+	['a one-hour Retry-After fails at once: it cannot fit the budget', { status: 429 }, counters(0, 1), 3_600_000, 'retry budget'],
+	['a host that does not resolve is tried once more', { networkError: 'ENOTFOUND' }, counters(1), undefined, [250, 500]],
+	['…and not a third time', { networkError: 'ENOTFOUND' }, counters(2), undefined, 'max attempts'],
+	['a refused certificate is not retried', { networkError: 'CERT_HAS_EXPIRED' }, counters(1), undefined, 'max attempts'],
+	['a failed TLS handshake is not retried', { networkError: 'EPROTO' }, counters(1), undefined, 'max attempts'],
+	["the token service's 503 backs off like any 5xx", { networkError: 'TOKEN_HTTP_503' }, counters(2), undefined, [500, 1000]],
 ];
 
 test.each(cases)('%s', (_what, outcome, state, asked, expected) => {

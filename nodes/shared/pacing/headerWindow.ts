@@ -144,7 +144,7 @@ export class HeaderWindowPacer extends PausingPacer<HeaderTicket> {
 		}
 		this.adjustShare(window, now);
 		if (window.remaining <= 0 || window.remaining * window.share < 1) {
-			if (window.resetFromProvider) return { waitMs: window.resetAt + CLOCK_MARGIN_MS - now };
+			if (window.resetFromProvider) return { waitMs: window.resetAt + CLOCK_MARGIN_MS - now, askedByProvider: true };
 			// A window we guessed: never wait it out. One request at a time asks the provider where its window stands.
 			if (window.inFlight > 0) return { waitMs: 100 };
 			if (now - window.lastProbeAt < PROBE_EVERY_MS) return { waitMs: window.lastProbeAt + PROBE_EVERY_MS - now };

@@ -4,7 +4,8 @@ import type { Pacer } from './pacer';
 import { SlidingWindowPacer } from './slidingWindow';
 import { Unpaced } from './unpaced';
 
-export type { Pacer, PacerAnswer } from './pacer';
+export type { Pacer, PacerAnswer, WaitBound } from './pacer';
+export { TurnTooLate } from './pacer';
 export { askedWaitMs, retryAfterMs } from './headers';
 
 /** The pacer a provider's policy names; one per node execution, shared by its workers. */
