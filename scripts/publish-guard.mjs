@@ -41,7 +41,7 @@ if (reasons.length > 0) {
 			'This package is published only by .github/workflows/publish.yml on a version tag: GitHub Actions with',
 			'npm provenance, which n8n requires for community nodes since 1 May 2026.',
 			'To release: npm run release -- <patch|minor|major>, then push the commit and its tag',
-			'(git push --follow-tags). See README.md, "Release".',
+			'(git push --follow-tags). See CONTRIBUTING.md, "Release".',
 			...reasons.map((reason) => `Refused because ${reason}.`),
 			'',
 		].join('\n'),
