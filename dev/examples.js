@@ -9,7 +9,7 @@ const REPO = path.resolve(__dirname, '..');
 
 /**
  * The data table the bulk-cleanup example keeps its audit lines in, written page by page: a "requested" line per call
- * before the page is deleted, then its outcome (see the README, "If a worker dies"). In n8n: Overview → Data tables →
+ * before the page is deleted, then its outcome (see docs/operations.md, "If a worker dies"). In n8n: Overview → Data tables →
  * Create, with these columns.
  */
 const AUDIT_TABLE = {

@@ -38,7 +38,7 @@ const KILL_AFTER = 120;
 /** Stream's limit for DeleteCall here: 1,200 a minute, 40 a second. */
 const DELETE_LIMIT_PER_MINUTE = 1200;
 /**
- * The example does not save execution progress (see the README). WORKER_CRASH_SAVE_PROGRESS=1 turns it on here, to see
+ * The example does not save execution progress (see docs/operations.md). WORKER_CRASH_SAVE_PROGRESS=1 turns it on here, to see
  * what n8n keeps of it across the crash.
  */
 const SAVE_PROGRESS = process.env.WORKER_CRASH_SAVE_PROGRESS === '1';
