@@ -1,0 +1,201 @@
+/**
+ * Stream Video as AI agent tools in a real n8n (2.41.1; 1.123.81 with N8N_VERSION=1.x), installed from the packed
+ * tarball: a Webhook starts n8n's AI Agent, whose OpenAI Chat Model (Chat Completions API) talks to the scripted model
+ * among the emulators, and the agent's tools are this package's `streamVideoTool` as Get Many and as Delete, their
+ * parameters filled by the model through `$fromAI`. The scripted model records what it was offered and told.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { bootRealN8n, callWebhook, PACKAGE, type RealN8n } from '../../dev/real-n8n';
+import { credentialData, daysAgo, type ChatCompletionRequest } from '../../dev/emulators/client';
+import { settledExecutions } from '../../dev/executions';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { N8N_MAJOR, N8N_VERSION } = require('../../dev/n8n-runtime');
+
+jest.setTimeout(300_000);
+
+/** AI Agent 3.1 exists from n8n 2.x; the 1.123 line has 3 (same Tools Agent, no human review for tools). */
+const AGENT_VERSION = N8N_MAJOR >= 2 ? 3.1 : 3;
+
+/** Personal data the emulator holds about the person: the model must never see it through Get Many (Simplify). */
+const PERSON = { userId: 'ai-erase-me', name: 'Agnes Agentova', custom: 'ai-custom-field-7731' };
+
+let bench: RealN8n;
+let openAiCredentialId: string;
+
+beforeAll(async () => {
+	bench = await bootRealN8n();
+	openAiCredentialId = await bench.n8n.createCredential('OpenAI (scripted emulator)', 'openAiApi', credentialData(bench.emulator).openAiApi);
+});
+afterAll(async () => await bench?.close());
+beforeEach(() => bench.emulator.reset());
+
+const streamCall = (id: string) => (bench.emulator.stream.getCall as (type: string, id: string) => IDataObject | undefined)('default', id);
+
+/** Webhook → AI Agent (prompt from the request) with the OpenAI Chat Model and the given tool nodes. */
+async function agentWorkflow(path: string, tools: IDataObject[]): Promise<string> {
+	const stream = { streamVideoApi: { id: bench.credentials.stream.id, name: bench.credentials.stream.name } };
+	return await bench.n8n.createWorkflow({
+		name: path,
+		nodes: [
+			{
+				id: 'webhook',
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: path,
+				parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'firstEntryJson', options: {} },
+			},
+			{
+				id: 'agent',
+				name: 'AI Agent',
+				type: '@n8n/n8n-nodes-langchain.agent',
+				typeVersion: AGENT_VERSION,
+				position: [220, 0],
+				parameters: { promptType: 'define', text: '={{ $json.body.prompt }}', options: {} },
+			},
+			{
+				id: 'model',
+				name: 'OpenAI Chat Model',
+				type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
+				// 1.2 uses the Chat Completions API (1.3 defaults to the Responses API).
+				typeVersion: 1.2,
+				position: [120, 220],
+				parameters: { model: { __rl: true, mode: 'id', value: 'gpt-4o-mini' }, options: {} },
+				credentials: { openAiApi: { id: openAiCredentialId, name: 'OpenAI (scripted emulator)' } },
+			},
+			...tools.map((tool, index) => ({
+				id: `tool-${index}`,
+				type: `${PACKAGE}.streamVideoTool`,
+				typeVersion: 1,
+				position: [320 + index * 200, 220],
+				credentials: stream,
+				...tool,
+			})),
+		],
+		connections: {
+			Webhook: { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] },
+			'OpenAI Chat Model': { ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]] },
+			...Object.fromEntries(tools.map((tool) => [tool.name, { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] }])),
+		},
+	});
+}
+
+const FIND_CALLS = {
+	name: 'Find calls',
+	parameters: {
+		resource: 'call',
+		operation: 'getMany',
+		returnAll: false,
+		limit: 50,
+		filters: { createdByUserId: "={{ $fromAI('userId', 'The Stream user ID of the person whose calls to find', 'string') }}" },
+	},
+};
+const DELETE_CALL = {
+	name: 'Delete call',
+	parameters: {
+		resource: 'call',
+		operation: 'delete',
+		callType: 'default',
+		callId: "={{ $fromAI('callId', 'The ID of the call to delete, as Find calls returns it', 'string') }}",
+		deleteMode: 'soft',
+	},
+};
+
+/** The tool-role messages of a request, each with the name of the tool whose call it answers. */
+function toolResults(request: ChatCompletionRequest): Array<{ tool: string; content: string }> {
+	const names = new Map<string, string>();
+	for (const message of request.messages)
+		for (const call of message.tool_calls ?? []) names.set(String(call.id), String((call.function as IDataObject).name));
+	return request.messages
+		.filter((message) => message.role === 'tool')
+		.map((message) => ({
+			tool: names.get(String(message.tool_call_id)) ?? '?',
+			content: typeof message.content === 'string' ? message.content : JSON.stringify(message.content),
+		}));
+}
+
+describe(`Stream Video as AI agent tools (n8n ${N8N_VERSION}, AI Agent ${AGENT_VERSION}, OpenAI Chat Model 1.2)`, () => {
+	test('the model is offered Get Many and Delete, is told the delete is irreversible, fills the call ID through $fromAI, and gets the audit record back', async () => {
+		const { stream } = bench.emulator;
+		stream.seedUsers([{ id: PERSON.userId, name: PERSON.name, custom: { note: PERSON.custom } }] as never);
+		stream.seedCalls([
+			{ type: 'default', id: 'ai-call-1', created_by_user_id: PERSON.userId, members: [PERSON.userId, 'agent-7'], ended_at: daysAgo(2), custom: { crm: PERSON.custom } },
+			{ type: 'default', id: 'ai-call-2', created_by_user_id: PERSON.userId, members: [PERSON.userId], ended_at: daysAgo(5), custom: { crm: PERSON.custom } },
+			{ type: 'default', id: 'ai-bystander', created_by_user_id: 'someone-else', members: ['someone-else'], ended_at: daysAgo(1) },
+		] as never);
+		bench.emulator.openai.plan([
+			{ name: 'Find_calls', arguments: { userId: PERSON.userId } },
+			{ name: 'Delete_call', arguments: { callId: 'ai-call-1' } },
+		]);
+
+		const path = `ai-agent-${Date.now()}`;
+		const workflowId = await agentWorkflow(path, [FIND_CALLS, DELETE_CALL]);
+		await bench.n8n.activate(workflowId);
+		let response: { status: number; body: unknown };
+		try {
+			response = await callWebhook(bench, path, { prompt: `Find the calls of Stream user ${PERSON.userId} and delete call ai-call-1.` });
+		} finally {
+			await bench.n8n.deactivate(workflowId);
+		}
+		const [execution] = await settledExecutions(bench.n8n, workflowId);
+		expect(execution.status).toBe('success');
+		expect(response.status).toBe(200);
+
+		const requests = bench.emulator.openai.requests();
+		// One request per turn: the Get Many call, the Delete call, the final answer.
+		expect(requests).toHaveLength(3);
+		expect(requests.every((request) => request.model === 'gpt-4o-mini')).toBe(true);
+
+		// What the model is offered: both tools, by the names of their nodes, with the $fromAI parameters as JSON schema.
+		const offered = Object.fromEntries(requests[0].tools.map((tool) => [tool.name, tool]));
+		expect(Object.keys(offered).sort()).toEqual(['Delete_call', 'Find_calls']);
+		expect(offered.Delete_call.description).toMatch(/irreversible/i);
+		expect(offered.Delete_call.parameters).toMatchObject({
+			type: 'object',
+			properties: { callId: { type: 'string', description: 'The ID of the call to delete, as Find calls returns it' } },
+			required: ['callId'],
+		});
+		expect(offered.Find_calls.parameters).toMatchObject({ properties: { userId: { type: 'string' } }, required: ['userId'] });
+		// The model is offered no credential, Delete Mode or Dry Run: only what a $fromAI expression hands it.
+		expect(Object.keys(offered.Delete_call.parameters.properties as IDataObject)).toEqual(['callId']);
+		process.stdout.write(
+			`[ai-agent ${N8N_VERSION}] offered tools: ${requests[0].tools.map((tool) => `${tool.name}: "${tool.description}"`).join('; ')}\n`,
+		);
+
+		// The $fromAI parameters arrived: Get Many asked for the person's calls, the delete went to the planned call only.
+		const streamLog = bench.emulator.log.entries({ provider: 'stream' });
+		const queries = streamLog.filter((entry) => entry.path.endsWith('/video/calls'));
+		expect(queries.length).toBeGreaterThan(0);
+		expect(JSON.stringify(queries[0].body)).toContain(PERSON.userId);
+		const deletes = streamLog.filter((entry) => entry.method === 'POST' && entry.path.endsWith('/delete'));
+		expect(deletes.map((entry) => [entry.path, entry.status])).toEqual([['/stream/api/v2/video/call/default/ai-call-1/delete', 201]]);
+		expect(streamCall('ai-call-1')?.deleted).toBeTruthy();
+		expect(streamCall('ai-call-2')?.deleted).toBeFalsy();
+		expect(streamCall('ai-bystander')?.deleted).toBeFalsy();
+
+		// The agent got each tool's output as the tool result.
+		const results = toolResults(requests[2]);
+		expect(results.map((result) => result.tool)).toEqual(['Find_calls', 'Delete_call']);
+		const [found, deleted] = results;
+		// The delete's audit record went back to the model.
+		expect(deleted.content).toContain('"deleted":true');
+		expect(deleted.content).toContain('"outcome":"deleted"');
+		expect(deleted.content).toContain('"callId":"ai-call-1"');
+		// Simplify keeps what the model sees small: identifiers, times and counts, no names or custom data.
+		expect(found.content).toContain('ai-call-1');
+		expect(found.content).toContain('ai-call-2');
+		expect(found.content).not.toContain('ai-bystander');
+		for (const personal of [PERSON.name, PERSON.custom, 'agent-7']) expect(found.content).not.toContain(personal);
+		const bytesPerCall = Buffer.byteLength(found.content) / 2;
+		expect(bytesPerCall).toBeLessThan(600);
+		process.stdout.write(
+			`[ai-agent ${N8N_VERSION}] Get Many tool result: ${Buffer.byteLength(found.content)} bytes for 2 calls; delete tool result (${Buffer.byteLength(deleted.content)} bytes): ${deleted.content}\n`,
+		);
+
+		// The final answer quotes the audit record, and it is what the workflow answers.
+		expect(JSON.stringify(response.body)).toContain('deleted');
+		expect((response.body as IDataObject).output).toEqual(expect.stringContaining('"outcome":"deleted"'));
+	});
+});
