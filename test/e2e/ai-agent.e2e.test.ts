@@ -4,13 +4,18 @@
  * among the emulators, and the agent's tools are this package's `streamVideoTool` as Get Many and as Delete, their
  * parameters filled by the model through `$fromAI`. The scripted model records what it was offered and told.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import type { IDataObject } from 'n8n-workflow';
 
 import { bootRealN8n, callWebhook, PACKAGE, type RealN8n } from '../../dev/real-n8n';
 import { credentialData, daysAgo, type ChatCompletionRequest } from '../../dev/emulators/client';
-import { settledExecutions } from '../../dev/executions';
+import { settledExecutions, until } from '../../dev/executions';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { N8N_MAJOR, N8N_VERSION } = require('../../dev/n8n-runtime');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { postWebhook } = require('../../dev/examples');
 
 jest.setTimeout(300_000);
 
@@ -197,5 +202,86 @@ describe(`Stream Video as AI agent tools (n8n ${N8N_VERSION}, AI Agent ${AGENT_V
 		// The final answer quotes the audit record, and it is what the workflow answers.
 		expect(JSON.stringify(response.body)).toContain('deleted');
 		expect((response.body as IDataObject).output).toEqual(expect.stringContaining('"outcome":"deleted"'));
+	});
+});
+
+/**
+ * Human review for tool calls (AI Agent 3.x in n8n 2.x): a node with a send-and-wait operation becomes a `…HitlTool`
+ * gate, and a tool wired into it runs only after approval. n8n 1.123 has no such gate (no `…HitlTool` node types), so
+ * this part runs on 2.x only.
+ */
+const humanReview = N8N_MAJOR >= 2 ? describe : describe.skip;
+humanReview(`examples/ai-agent-erasure.json: the delete waits for human review (n8n ${N8N_VERSION})`, () => {
+	test('the model asks for the gated delete, the execution waits for the reviewer, and no delete reaches Stream', async () => {
+		const { stream } = bench.emulator;
+		stream.seedUsers([{ id: PERSON.userId, name: PERSON.name, custom: { note: PERSON.custom } }] as never);
+		stream.seedCalls([{ type: 'default', id: 'hitl-call-1', created_by_user_id: PERSON.userId, members: [PERSON.userId], ended_at: daysAgo(2) }] as never);
+		bench.emulator.openai.plan([
+			{ name: 'Find_calls', arguments: { userId: PERSON.userId } },
+			// Behind the gate, n8n offers the tool with its own parameters under toolParameters (and the gate's under hitlParameters).
+			{ name: 'Delete_call', arguments: { toolParameters: { callId: 'hitl-call-1' }, hitlParameters: {} } },
+		]);
+
+		// The example as shipped, its credentials pointed at the bench's; the chat's login is known to this test.
+		const workflow = JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', 'ai-agent-erasure.json'), 'utf8')) as {
+			name: string;
+			nodes: Array<IDataObject & { credentials?: Record<string, IDataObject> }>;
+			connections: IDataObject;
+			settings: IDataObject;
+		};
+		const login = { user: 'reviewer', password: `pw-${Date.now()}` };
+		const ids: Record<string, string> = {
+			streamVideoApi: bench.credentials.stream.id,
+			openAiApi: openAiCredentialId,
+			httpBasicAuth: await bench.n8n.createCredential('Erasure chat login (test)', 'httpBasicAuth', login),
+		};
+		for (const node of workflow.nodes)
+			for (const [type, reference] of Object.entries(node.credentials ?? {})) {
+				expect(ids[type]).toBeDefined();
+				reference.id = ids[type];
+			}
+		const trigger = workflow.nodes.find((node) => node.type === '@n8n/n8n-nodes-langchain.chatTrigger');
+		const workflowId = await bench.n8n.createWorkflow(workflow as unknown as IDataObject);
+		await bench.n8n.activate(workflowId);
+		let executionId: string;
+		try {
+			const started = (await postWebhook(
+				bench.n8n.baseUrl,
+				`${String(trigger?.webhookId)}/chat`,
+				{ action: 'sendMessage', sessionId: `session-${Date.now()}`, chatInput: `Erase the calls of Stream user ${PERSON.userId}.` },
+				{ authorization: `Basic ${Buffer.from(`${login.user}:${login.password}`).toString('base64')}` },
+			)) as { status: number; body: IDataObject };
+			expect(started.status).toBe(200);
+			expect(started.body).toMatchObject({ executionStarted: true });
+			executionId = String(started.body.executionId);
+
+			const execution = await until(
+				() => bench.n8n.api('GET', `/executions/${executionId}?includeData=true`),
+				(value) => ['waiting', 'success', 'error', 'crashed', 'canceled'].includes(String(value.status)),
+				`execution ${executionId} to wait or end`,
+			);
+			expect(execution.status).toBe('waiting');
+			const runData = ((execution.data as IDataObject)?.resultData as IDataObject)?.runData as IDataObject;
+			expect(Object.keys(runData)).toEqual(expect.arrayContaining(['Find calls', 'Human review']));
+			expect(Object.keys(runData)).not.toContain('Delete call');
+		} finally {
+			await bench.n8n.deactivate(workflowId);
+		}
+
+		const requests = bench.emulator.openai.requests();
+		// The model asked twice (find, then the gated delete) and is not asked again until the reviewer answers.
+		expect(requests).toHaveLength(2);
+		const gated = requests[1].tools.find((tool) => tool.name === 'Delete_call');
+		expect(gated?.description).toMatch(/irreversible/i);
+		expect(gated?.parameters).toMatchObject({ properties: { toolParameters: { properties: { callId: { type: 'string' } } } } });
+		process.stdout.write(`[ai-agent ${N8N_VERSION}] gated tool offered: ${JSON.stringify(gated)}\n`);
+
+		// Nothing was deleted: Stream saw the search, not a delete.
+		const streamLog = bench.emulator.log.entries({ provider: 'stream' });
+		expect(streamLog.some((entry) => entry.path.endsWith('/video/calls'))).toBe(true);
+		expect(streamLog.filter((entry) => entry.path.endsWith('/delete'))).toEqual([]);
+		expect(streamCall('hitl-call-1')?.deleted).toBeFalsy();
+
+		await bench.n8n.stopExecution(executionId);
 	});
 });
