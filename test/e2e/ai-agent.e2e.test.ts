@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { IDataObject } from 'n8n-workflow';
+import { request } from 'undici';
 
 import { bootRealN8n, callWebhook, PACKAGE, type RealN8n } from '../../dev/real-n8n';
 import { credentialData, daysAgo, type ChatCompletionRequest } from '../../dev/emulators/client';
@@ -24,6 +25,8 @@ const AGENT_VERSION = N8N_MAJOR >= 2 ? 3.1 : 3;
 
 /** Personal data the emulator holds about the person: the model must never see it through Get Many (Simplify). */
 const PERSON = { userId: 'ai-erase-me', name: 'Agnes Agentova', custom: 'ai-custom-field-7731' };
+
+const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 let bench: RealN8n;
 let openAiCredentialId: string;
@@ -212,7 +215,7 @@ describe(`Stream Video as AI agent tools (n8n ${N8N_VERSION}, AI Agent ${AGENT_V
  */
 const humanReview = N8N_MAJOR >= 2 ? describe : describe.skip;
 humanReview(`examples/ai-agent-erasure.json: the delete waits for human review (n8n ${N8N_VERSION})`, () => {
-	test('the model asks for the gated delete, the execution waits for the reviewer, and no delete reaches Stream', async () => {
+	test('the model asks for the gated delete, the execution waits for the reviewer and no delete reaches Stream; once approved, the delete runs and its audit record goes back', async () => {
 		const { stream } = bench.emulator;
 		stream.seedUsers([{ id: PERSON.userId, name: PERSON.name, custom: { note: PERSON.custom } }] as never);
 		stream.seedCalls([{ type: 'default', id: 'hitl-call-1', created_by_user_id: PERSON.userId, members: [PERSON.userId], ended_at: daysAgo(2) }] as never);
@@ -244,6 +247,7 @@ humanReview(`examples/ai-agent-erasure.json: the delete waits for human review (
 		const workflowId = await bench.n8n.createWorkflow(workflow as unknown as IDataObject);
 		await bench.n8n.activate(workflowId);
 		let executionId: string;
+		let approveLink: string | undefined;
 		try {
 			const started = (await postWebhook(
 				bench.n8n.baseUrl,
@@ -264,6 +268,12 @@ humanReview(`examples/ai-agent-erasure.json: the delete waits for human review (
 			const runData = ((execution.data as IDataObject)?.resultData as IDataObject)?.runData as IDataObject;
 			expect(Object.keys(runData)).toEqual(expect.arrayContaining(['Find calls', 'Human review']));
 			expect(Object.keys(runData)).not.toContain('Delete call');
+			// What the reviewer reads in the chat, and the link its Approve button follows.
+			const sent = ((runData['Human review'] as IDataObject[])[0].data as { ai_tool: Array<Array<{ sendMessage: IDataObject }>> }).ai_tool[0][0]
+				.sendMessage as { text: string; buttons: Array<{ text: string; link: string }> };
+			expect(sent.text).toContain('irreversible');
+			expect(sent.text).toContain('"callId":"hitl-call-1"');
+			approveLink = sent.buttons.find((button) => button.text === 'Approve')?.link;
 		} finally {
 			await bench.n8n.deactivate(workflowId);
 		}
@@ -282,6 +292,24 @@ humanReview(`examples/ai-agent-erasure.json: the delete waits for human review (
 		expect(streamLog.filter((entry) => entry.path.endsWith('/delete'))).toEqual([]);
 		expect(streamCall('hitl-call-1')?.deleted).toBeFalsy();
 
-		await bench.n8n.stopExecution(executionId);
+		// The reviewer approves: the delete runs once, and its audit record goes back to the model.
+		expect(approveLink).toMatch(/\/webhook-waiting\/.*approved=true&signature=/);
+		// As the reviewer's browser follows it: n8n answers a client it takes for a bot (link previews) with an empty page and records nothing.
+		const approved = await request(String(approveLink), { method: 'GET', headers: { 'user-agent': BROWSER } });
+		await approved.body.text();
+		expect(approved.statusCode).toBe(200);
+		const all = await until(
+			async () => bench.emulator.openai.requests(),
+			(value) => value.length >= 3,
+			'the model to be asked again after the approval',
+		);
+		expect(all).toHaveLength(3);
+		const deletes = bench.emulator.log.entries({ provider: 'stream' }).filter((entry) => entry.path.endsWith('/delete'));
+		expect(deletes.map((entry) => [entry.path, entry.status])).toEqual([['/stream/api/v2/video/call/default/hitl-call-1/delete', 201]]);
+		expect(streamCall('hitl-call-1')?.deleted).toBeTruthy();
+		const deleted = toolResults(all[2]).find((result) => result.tool === 'Delete_call');
+		expect(deleted?.content).toContain('"deleted":true');
+		expect(deleted?.content).toContain('"deleteMode":"hard"');
+		process.stdout.write(`[ai-agent ${N8N_VERSION}] after approval, Delete_call tool result: ${String(deleted?.content).slice(0, 600)}\n`);
 	});
 });
