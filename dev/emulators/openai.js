@@ -132,7 +132,10 @@ function createOpenAi() {
 		}
 		// CHUNK: the role first, then the content or each tool call (name and id once, then its arguments), then the finish.
 		const chunk = (choices, extra = {}) => ({ id: completionId, object: 'chat.completion.chunk', created, model: body.model, system_fingerprint: 'fp_scripted', choices, ...extra });
-		const delta = (value, finishReason = null) => chunk([{ index: 0, delta: value, logprobs: null, finish_reason: finishReason }]);
+		// CHUNK: with stream_options.include_usage every chunk carries `usage: null`, and a last one with empty choices the usage.
+		const withUsage = body.stream_options?.include_usage === true;
+		const delta = (value, finishReason = null) =>
+			chunk([{ index: 0, delta: value, logprobs: null, finish_reason: finishReason }], withUsage ? { usage: null } : {});
 		const events = [delta({ role: 'assistant', content: message.tool_calls ? null : '', refusal: null })];
 		if (message.tool_calls) {
 			message.tool_calls.forEach((call, index) => {
@@ -143,7 +146,7 @@ function createOpenAi() {
 			events.push(delta({ content: message.content }));
 		}
 		events.push(delta({}, finish));
-		if (body.stream_options?.include_usage) events.push(chunk([], { usage }));
+		if (withUsage) events.push(chunk([], { usage }));
 		return ctx.respondStream(200, events.map((event) => `data: ${JSON.stringify(event)}\n\n`).concat('data: [DONE]\n\n'));
 	}
 

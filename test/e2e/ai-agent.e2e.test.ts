@@ -40,8 +40,11 @@ beforeEach(() => bench.emulator.reset());
 
 const streamCall = (id: string) => (bench.emulator.stream.getCall as (type: string, id: string) => IDataObject | undefined)('default', id);
 
-/** Webhook → AI Agent (prompt from the request) with the OpenAI Chat Model and the given tool nodes. */
-async function agentWorkflow(path: string, tools: IDataObject[]): Promise<string> {
+/**
+ * Webhook → AI Agent (prompt from the request) with the OpenAI Chat Model and the given tool nodes. The webhook answers
+ * with the agent's output (last node), or, with `streaming`, streams it: then the agent streams and so does the model.
+ */
+async function agentWorkflow(path: string, tools: IDataObject[], { streaming = false } = {}): Promise<string> {
 	const stream = { streamVideoApi: { id: bench.credentials.stream.id, name: bench.credentials.stream.name } };
 	return await bench.n8n.createWorkflow({
 		name: path,
@@ -50,10 +53,12 @@ async function agentWorkflow(path: string, tools: IDataObject[]): Promise<string
 				id: 'webhook',
 				name: 'Webhook',
 				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
+				typeVersion: 2.1,
 				position: [0, 0],
 				webhookId: path,
-				parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'firstEntryJson', options: {} },
+				parameters: streaming
+					? { httpMethod: 'POST', path, responseMode: 'streaming', options: {} }
+					: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'firstEntryJson', options: {} },
 			},
 			{
 				id: 'agent',
@@ -205,6 +210,40 @@ describe(`Stream Video as AI agent tools (n8n ${N8N_VERSION}, AI Agent ${AGENT_V
 		// The final answer quotes the audit record, and it is what the workflow answers.
 		expect(JSON.stringify(response.body)).toContain('deleted');
 		expect((response.body as IDataObject).output).toEqual(expect.stringContaining('"outcome":"deleted"'));
+	});
+
+	test('streaming: with the webhook streaming its answer, the agent streams, the model answers in server-sent events, and the delete still runs once', async () => {
+		bench.emulator.stream.seedCalls([{ type: 'default', id: 'ai-stream-1', ended_at: daysAgo(2) }] as never);
+		bench.emulator.openai.plan([{ name: 'Delete_call', arguments: { callId: 'ai-stream-1' } }]);
+		const path = `ai-agent-stream-${Date.now()}`;
+		const workflowId = await agentWorkflow(path, [DELETE_CALL], { streaming: true });
+		await bench.n8n.activate(workflowId);
+		let response: { status: number; body: unknown };
+		try {
+			response = await callWebhook(bench, path, { prompt: 'Delete call ai-stream-1.' });
+		} finally {
+			await bench.n8n.deactivate(workflowId);
+		}
+		const [execution] = await settledExecutions(bench.n8n, workflowId);
+		expect(execution.status).toBe('success');
+		expect(response.status).toBe(200);
+
+		const requests = bench.emulator.openai.requests();
+		expect(requests.map((request) => request.stream)).toEqual([true, true]);
+		expect(toolResults(requests[1]).map((result) => result.tool)).toEqual(['Delete_call']);
+		expect(toolResults(requests[1])[0].content).toContain('"outcome":"deleted"');
+		const deletes = bench.emulator.log.entries({ provider: 'stream' }).filter((entry) => entry.path.endsWith('/delete'));
+		expect(deletes.map((entry) => entry.path)).toEqual(['/stream/api/v2/video/call/default/ai-stream-1/delete']);
+		// n8n streams the agent's answer to the caller as JSON lines; the final answer quotes the audit record.
+		const streamed = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
+		const content = streamed
+			.split('\n')
+			.filter((line) => line.trim().startsWith('{'))
+			.map((line) => JSON.parse(line) as IDataObject)
+			.filter((chunk) => chunk.type === 'item')
+			.map((chunk) => String(chunk.content))
+			.join('');
+		expect(content).toContain('"outcome":"deleted"');
 	});
 });
 
