@@ -131,6 +131,30 @@ function keyId(publicKeyPem) {
 }
 
 /**
+ * The login of the AI-agent example's chat (Chat Trigger with Basic Auth, n8n's httpBasicAuth credential): made with
+ * a random password nobody knows unless the caller brings its own; set one in n8n to use the chat.
+ */
+const CHAT_LOGIN_CREDENTIAL = { name: 'Erasure chat login', type: 'httpBasicAuth', user: 'reviewer' };
+
+/**
+ * The OpenAI credential of the AI-agent example when the caller brings none: a placeholder whose Base URL is the
+ * scripted model of `npm run emulators` (port 4010), not OpenAI; replace it with a real key and URL to use a real model.
+ */
+const OPENAI_PLACEHOLDER_CREDENTIAL = {
+	name: 'OpenAI account (placeholder: scripted emulator)',
+	type: 'openAiApi',
+	data: { apiKey: 'sk-placeholder', url: 'http://127.0.0.1:4010/openai/v1', header: false },
+};
+
+/** Finds a credential by name and type, or creates it with `data()`; answers its id. */
+async function ensureNamedCredential(n8n, name, type, data) {
+	const existing = ((await n8n.rest('GET', '/credentials')).body?.data ?? []).find(
+		(credential) => credential.name === name && credential.type === type,
+	);
+	return existing ? existing.id : await n8n.createCredential(name, type, data());
+}
+
+/**
  * POSTs to a production webhook with the given headers; `body` is sent as JSON, or as is when it is a string. Waits
  * for n8n to register the webhook (it answers 404 "not registered" for a moment after activation).
  */
@@ -215,13 +239,25 @@ async function importExamples(n8n, idByType) {
 					idByType = { ...idByType, [type]: (await ensureWebhookCredential(n8n)).id };
 				if (type === RECEIPT_KEY_CREDENTIAL.type && !idByType[type])
 					idByType = { ...idByType, [type]: (await ensureReceiptKeyCredential(n8n)).id };
+				if (type === CHAT_LOGIN_CREDENTIAL.type && !idByType[type]) {
+					const id = await ensureNamedCredential(n8n, CHAT_LOGIN_CREDENTIAL.name, CHAT_LOGIN_CREDENTIAL.type, () => ({
+						user: CHAT_LOGIN_CREDENTIAL.user,
+						password: crypto.randomBytes(24).toString('base64url'),
+					}));
+					idByType = { ...idByType, [type]: id };
+				}
+				if (type === OPENAI_PLACEHOLDER_CREDENTIAL.type && !idByType[type]) {
+					const { name, type: placeholderType, data } = OPENAI_PLACEHOLDER_CREDENTIAL;
+					idByType = { ...idByType, [type]: await ensureNamedCredential(n8n, name, placeholderType, () => data) };
+				}
 				reference.id = idByType[type];
 			}
 		}
 		if (workflow.nodes.some((node) => node.type === 'n8n-nodes-base.dataTable'))
 			useAuditTable(workflow, (await ensureAuditTable(n8n)).dataTableId);
 		const id = await n8n.createWorkflow(workflow);
-		// A webhook-started example is activated so its production URL answers straight away.
+		// A webhook-started example is activated so its production URL answers straight away (the AI-agent example's chat
+		// is not: its trigger is a Chat Trigger, opened by whoever sets its login and model).
 		if (workflow.nodes.some((node) => node.type === 'n8n-nodes-base.webhook')) await n8n.activate(id);
 		imported.push({ id, name: workflow.name, file });
 	}
@@ -238,5 +274,7 @@ module.exports = {
 	ensureWebhookCredential,
 	RECEIPT_KEY_CREDENTIAL,
 	ensureReceiptKeyCredential,
+	CHAT_LOGIN_CREDENTIAL,
+	OPENAI_PLACEHOLDER_CREDENTIAL,
 	postWebhook,
 };

@@ -21,6 +21,7 @@ const CREDENTIAL_NAMES = {
 	microsoftGraphCallsApi: 'Microsoft Graph Calls account',
 	huskyVoiceApi: 'HuskyVoice account',
 	huskyVoiceWebhookApi: 'HuskyVoice webhook',
+	openAiApi: 'OpenAI (scripted emulator)',
 };
 
 function credentialDefinitions(emulator) {

@@ -10,6 +10,8 @@ export interface Emulator {
 	graphUrl: string;
 	authorityUrl: string;
 	huskyBaseUrl: string;
+	/** The scripted OpenAI-compatible chat model's base URL (ends in /v1, as the openAiApi credential's Base URL). */
+	openAiBaseUrl: string;
 	close(): Promise<void>;
 	/** No calls, tasks, faults or log; started by startEmulator() it never seeds the sandbox data, `seed: true` does. */
 	reset(options?: { seed?: boolean }): void;
@@ -18,6 +20,10 @@ export interface Emulator {
 	stream: IDataObject & Record<string, (...args: never[]) => unknown>;
 	graph: IDataObject & Record<string, (...args: never[]) => unknown>;
 	husky: IDataObject & Record<string, (...args: never[]) => unknown>;
+	openai: {
+		plan(toolCalls: Array<{ name: string; arguments: IDataObject }>): void;
+		requests(): ChatCompletionRequest[];
+	};
 	faults: { add(rule: IDataObject | IDataObject[]): void; clear(): void };
 	log: { entries(filter?: IDataObject): LogEntry[]; clear(): void };
 	stats(): IDataObject;
@@ -34,10 +40,20 @@ export interface LogEntry {
 	fault?: string;
 }
 
+/** A chat completion request as the scripted model recorded it. */
+export interface ChatCompletionRequest {
+	model: string;
+	stream: boolean;
+	tools: Array<{ type: string; name: string; description: string; parameters: IDataObject }>;
+	toolChoice: unknown;
+	messages: Array<{ role: string; content: unknown; tool_calls?: IDataObject[]; tool_call_id?: string }>;
+}
+
 export const sandbox = SANDBOX as {
 	stream: { apiKey: string; apiSecret: string };
 	graph: { tenantId: string; clientId: string; clientSecret: string };
 	husky: { apiKey: string; webhookToken: string };
+	openai: { apiKey: string };
 };
 
 export async function startEmulator(): Promise<Emulator> {
@@ -46,7 +62,7 @@ export async function startEmulator(): Promise<Emulator> {
 
 export const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
 
-export type CredentialType = 'streamVideoApi' | 'microsoftGraphCallsApi' | 'huskyVoiceApi' | 'huskyVoiceWebhookApi';
+export type CredentialType = 'streamVideoApi' | 'microsoftGraphCallsApi' | 'huskyVoiceApi' | 'huskyVoiceWebhookApi' | 'openAiApi';
 
 /** The data of each credential type, pointing at this emulator with the sandbox secrets. */
 export const credentialData = (emulator: Emulator) => emulatorCredentials(emulator) as Record<CredentialType, Record<string, string>>;

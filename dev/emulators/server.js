@@ -1,11 +1,12 @@
 'use strict';
-// One loopback HTTP server hosting the three API emulators, fault injection, a request log and a control API.
+// One loopback HTTP server hosting the three API emulators and a scripted OpenAI-compatible chat model, fault injection, a request log and a control API.
 const http = require('node:http');
 
 const { parseBody, send } = require('./common');
 const { createFaults } = require('./faults');
 const { createGraph } = require('./graph');
 const { createHusky } = require('./husky');
+const { createOpenAi, OPENAI_API_KEY } = require('./openai');
 const { createStream } = require('./stream');
 
 const SANDBOX = {
@@ -16,6 +17,7 @@ const SANDBOX = {
 		clientSecret: 'sandbox-graph-secret',
 	},
 	husky: { apiKey: 'sk_test_sandbox', webhookToken: 'whk_sandbox_token' },
+	openai: { apiKey: OPENAI_API_KEY },
 };
 
 const MAX_LOG_ENTRIES = 200_000;
@@ -24,6 +26,7 @@ const PREFIXES = [
 	['/graph', 'graph'],
 	['/login', 'login'],
 	['/husky', 'husky'],
+	['/openai', 'openai'],
 ];
 
 function seedSandbox(emulator) {
@@ -72,7 +75,7 @@ async function createEmulatorServer({ port = 0, host = '127.0.0.1', seedSandbox:
 	});
 	const url = `http://${host}:${server.address().port}`;
 	const graphUrl = `${url}/graph`;
-	const providers = { stream: createStream(), graph: createGraph({ graphUrl }), husky: createHusky() };
+	const providers = { stream: createStream(), graph: createGraph({ graphUrl }), husky: createHusky(), openai: createOpenAi() };
 	const faults = createFaults();
 	let entries = [];
 	let seq = 0;
@@ -104,10 +107,12 @@ async function createEmulatorServer({ port = 0, host = '127.0.0.1', seedSandbox:
 		graphUrl,
 		authorityUrl: `${url}/login`,
 		huskyBaseUrl: `${url}/husky/v1`,
+		openAiBaseUrl: `${url}/openai/v1`,
 		sandbox: SANDBOX,
 		stream: providers.stream.controls,
 		graph: providers.graph.controls,
 		husky: providers.husky.controls,
+		openai: providers.openai.controls,
 		faults,
 		log,
 		stats,
@@ -217,6 +222,14 @@ async function createEmulatorServer({ port = 0, host = '127.0.0.1', seedSandbox:
 							req.socket.destroy();
 						}
 					: respond,
+			/** A 200 text/event-stream answer: the given server-sent events, then the end of the response. */
+			respondStream(status, events) {
+				finish(status);
+				if (res.destroyed || res.writableEnded) return;
+				res.writeHead(status, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+				for (const event of events) res.write(event);
+				res.end();
+			},
 		};
 		if (provider === 'login') return providers.graph.issueToken(ctx);
 		if (providers[provider]) return providers[provider].handle(ctx);
@@ -234,7 +247,7 @@ async function createEmulatorServer({ port = 0, host = '127.0.0.1', seedSandbox:
 				return send(res, 200, (emulator.reset(asked === undefined ? {} : { seed: asked === true || asked === 'true' }), { ok: true }));
 			}
 			if (area === 'stats') return send(res, 200, stats());
-			if (area === 'sandbox') return send(res, 200, { ...SANDBOX, urls: { streamBaseUrl: emulator.streamBaseUrl, graphUrl, authorityUrl: emulator.authorityUrl, huskyBaseUrl: emulator.huskyBaseUrl } });
+			if (area === 'sandbox') return send(res, 200, { ...SANDBOX, urls: { streamBaseUrl: emulator.streamBaseUrl, graphUrl, authorityUrl: emulator.authorityUrl, huskyBaseUrl: emulator.huskyBaseUrl, openAiBaseUrl: emulator.openAiBaseUrl } });
 			if (area === 'log') {
 				if (req.method === 'DELETE') return send(res, 200, (log.clear(), { ok: true }));
 				const filter = Object.fromEntries(parsed.searchParams);
@@ -277,6 +290,8 @@ function emulatorCredentials(emulator) {
 		},
 		huskyVoiceApi: { apiKey: SANDBOX.husky.apiKey, authHeader: 'xApiKey', baseUrl: emulator.huskyBaseUrl },
 		huskyVoiceWebhookApi: { webhookToken: SANDBOX.husky.webhookToken, baseUrl: emulator.huskyBaseUrl },
+		// n8n's own OpenAI credential (n8n-nodes-base OpenAiApi): its Base URL is where the OpenAI Chat Model sends requests.
+		openAiApi: { apiKey: SANDBOX.openai.apiKey, url: emulator.openAiBaseUrl, header: false },
 	};
 }
 
@@ -287,7 +302,7 @@ if (require.main === module) {
 	const port = portArg > -1 ? Number(process.argv[portArg + 1]) : 4010;
 	createEmulatorServer({ port }).then((emulator) => {
 		process.stdout.write(
-			`${JSON.stringify({ url: emulator.url, streamBaseUrl: emulator.streamBaseUrl, graphUrl: emulator.graphUrl, authorityUrl: emulator.authorityUrl, huskyBaseUrl: emulator.huskyBaseUrl, sandbox: SANDBOX }, null, 2)}\n`,
+			`${JSON.stringify({ url: emulator.url, streamBaseUrl: emulator.streamBaseUrl, graphUrl: emulator.graphUrl, authorityUrl: emulator.authorityUrl, huskyBaseUrl: emulator.huskyBaseUrl, openAiBaseUrl: emulator.openAiBaseUrl, sandbox: SANDBOX }, null, 2)}\n`,
 		);
 		const stop = () => emulator.close().then(() => process.exit(0));
 		process.on('SIGINT', stop);

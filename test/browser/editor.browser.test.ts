@@ -135,7 +135,7 @@ test('"Delete a call" goes on the canvas and its credential form asks for the AP
 	await itemNamed('Stream Video').click();
 	// The app's page offers the trigger and the actions of both nodes.
 	await itemNamed('On hard delete finished').waitFor();
-	const deleteCall = itemNamed('Delete a call');
+	const deleteCall = itemNamed('Delete a call (irreversible)');
 	const actions = page.getByTestId('node-creator-category-item').filter({ hasText: 'Actions' });
 	// The actions are listed open, or under a closed "Actions" heading: wait for one of the two, open it when closed.
 	const shown = await until(

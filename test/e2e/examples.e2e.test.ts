@@ -361,3 +361,14 @@ test('erasure complete: the trigger fires for finished tasks, completed ones are
 		expect.objectContaining({ taskId: 'task-demo-failed', erasureStatus: 'failed' }),
 	]);
 });
+
+test('AI agent erasure: imported with its chat login and a placeholder OpenAI credential, and left inactive (its chat is public)', async () => {
+	const workflow = await bench.n8n.api('GET', `/workflows/${example('ai-agent-erasure.json').id}`);
+	expect(workflow.active).toBe(false);
+	const references = (workflow.nodes as Array<{ credentials?: Record<string, { id: string }> }>).flatMap((node) =>
+		Object.entries(node.credentials ?? {}).map(([type, reference]) => [type, Boolean(reference.id)]),
+	);
+	expect(Object.fromEntries(references)).toEqual({ httpBasicAuth: true, openAiApi: true, streamVideoApi: true });
+	const credentials = ((await bench.n8n.rest('GET', '/credentials')).body.data as IDataObject[]).map((credential) => credential.name);
+	expect(credentials).toEqual(expect.arrayContaining(['Erasure chat login', 'OpenAI account (placeholder: scripted emulator)']));
+});

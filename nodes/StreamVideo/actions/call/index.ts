@@ -13,7 +13,8 @@ export const description: INodeProperties[] = [
 			name: 'Delete',
 			value: 'delete',
 			description: 'Soft or hard delete a call and its data. Irreversible: run it with Dry Run first to confirm the call.',
-			action: 'Delete a call',
+			// Also what an AI agent reads: n8n describes a tool as "<action> in Stream Video" and never shows it the description.
+			action: 'Delete a call (irreversible)',
 		},
 		{ name: 'Get', value: 'get', description: 'Look up a call', action: 'Get a call' },
 		{
