@@ -9,14 +9,10 @@ import path from 'node:path';
 
 const root = path.join(__dirname, '..', '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-const repoUrl = String(manifest.repository.url).replace(/^git\+/, '').replace(/\.git$/, '');
+const repoUrl = String(manifest.repository.url)
+	.replace(/^git\+/, '')
+	.replace(/\.git$/, '');
 const BLOB = new RegExp(`${repoUrl.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/(?:blob|tree)/main/([^\\s'"\`)#]+)(#[^\\s'"\`)]*)?`, 'g');
-
-/**
- * Written by the AI-agent work, which lands beside this one: a link to it is accepted while the file is absent,
- * and checked like any other (file and anchors) once it is there. Remove the entry after the merge.
- */
-const DELIVERED_ELSEWHERE = new Set(['docs/ai-agent.md']);
 
 const rel = (file: string) => path.relative(root, file).split(path.sep).join('/');
 const read = (file: string) => fs.readFileSync(file, 'utf8');
@@ -61,14 +57,21 @@ function anchors(markdown: string): Set<string> {
 function problem(target: string, anchor: string | undefined, from: string): string | undefined {
 	const file = target === '' ? from : path.resolve(path.dirname(from), decodeURIComponent(target));
 	const name = rel(file);
-	if (!fs.existsSync(file)) return DELIVERED_ELSEWHERE.has(name) ? undefined : `${name} does not exist`;
+	if (!fs.existsSync(file)) return `${name} does not exist`;
 	if (!anchor) return undefined;
 	if (!file.endsWith('.md')) return `${name} is not Markdown, so it has no #${anchor}`;
 	return anchors(read(file)).has(decodeURIComponent(anchor).toLowerCase()) ? undefined : `${name} has no heading #${anchor}`;
 }
 
-const documents = ['README.md', 'CONTRIBUTING.md', 'CHANGELOG.md', ...fs.readdirSync(path.join(root, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)]
-	.filter((name) => fs.existsSync(path.join(root, name)) || !DELIVERED_ELSEWHERE.has(name));
+const documents = [
+	'README.md',
+	'CONTRIBUTING.md',
+	'CHANGELOG.md',
+	...fs
+		.readdirSync(path.join(root, 'docs'))
+		.filter((name) => name.endsWith('.md'))
+		.map((name) => `docs/${name}`),
+];
 
 function walk(dir: string): string[] {
 	return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -78,7 +81,15 @@ function walk(dir: string): string[] {
 }
 
 test('the documents a reader is sent to exist', () => {
-	for (const name of ['README.md', 'CONTRIBUTING.md', 'CHANGELOG.md', 'docs/privacy.md', 'docs/operations.md', 'docs/receipts.md', 'docs/securing-webhooks.md']) {
+	for (const name of [
+		'README.md',
+		'CONTRIBUTING.md',
+		'CHANGELOG.md',
+		'docs/privacy.md',
+		'docs/operations.md',
+		'docs/receipts.md',
+		'docs/securing-webhooks.md',
+	]) {
 		expect(fs.existsSync(path.join(root, name)) ? name : `${name} is missing`).toBe(name);
 	}
 });
@@ -131,7 +142,9 @@ test('the link checker itself finds a missing file, a missing heading and a wron
 	expect(problem('docs/no-such-page.md', undefined, readme)).toBe('docs/no-such-page.md does not exist');
 	expect(problem('docs/receipts.md', 'no-such-heading', readme)).toBe('docs/receipts.md has no heading #no-such-heading');
 	expect(problem('docs/receipts.md', 'the-key', readme)).toBeUndefined();
-	expect(anchors('# A `code` title, (with) punctuation!\n## Dup\n## Dup\n```\n# not a heading\n```\n')).toEqual(new Set(['a-code-title-with-punctuation', 'dup', 'dup-1']));
+	expect(anchors('# A `code` title, (with) punctuation!\n## Dup\n## Dup\n```\n# not a heading\n```\n')).toEqual(
+		new Set(['a-code-title-with-punctuation', 'dup', 'dup-1']),
+	);
 	const wrong = `${repoUrl}/blob/main/docs/nowhere.md`;
 	const match = new RegExp(BLOB.source).exec(wrong);
 	expect(match && problem(match[1], undefined, path.join(root, 'package.json'))).toBe('docs/nowhere.md does not exist');

@@ -67,7 +67,8 @@ test('every operation action is sentence case', () => {
 		.flatMap(([at, property]) => (property.options as INodePropertyOptions[]).map((option) => [at, option.action] as const));
 	expect(actions.length).toBeGreaterThanOrEqual(12);
 	for (const [at, action] of actions) {
-		expect({ at, action }).toEqual({ at, action: expect.stringMatching(/^[A-Z][a-z]+( [a-z]+)*$/) });
+		// A lowercase qualifier in parentheses is allowed: "Delete a call (irreversible)" is what an AI agent reads.
+		expect({ at, action }).toEqual({ at, action: expect.stringMatching(/^[A-Z][a-z]+( [a-z]+)*( \([a-z]+\))?$/) });
 	}
 });
 

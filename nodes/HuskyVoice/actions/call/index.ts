@@ -15,7 +15,7 @@ export const description: INodeProperties[] = [
 			value: 'delete',
 			description:
 				"Permanently erase a completed call's customer data. Irreversible: run it with Dry Run first to confirm the call is deletable.",
-			action: 'Delete a call',
+			action: 'Delete a call (irreversible)',
 		},
 		{ name: 'Get', value: 'get', description: 'Get a call and its status', action: 'Get a call' },
 	]),
@@ -24,7 +24,7 @@ export const description: INodeProperties[] = [
 			name: 'Delete',
 			value: 'delete',
 			description: "Permanently erase a completed call's customer data (the webhook can only delete)",
-			action: 'Delete a call',
+			action: 'Delete a call (irreversible)',
 		},
 	]),
 	...deleteCall.description,

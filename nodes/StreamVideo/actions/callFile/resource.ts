@@ -16,7 +16,7 @@ export function callFileResource(files: CallFileResource) {
 				name: 'Delete',
 				value: 'delete',
 				description: `Permanently delete one ${lower} stored on Stream. Irreversible: run it with Dry Run first.`,
-				action: `Delete a ${lower}`,
+				action: `Delete a ${lower} (irreversible)`,
 			},
 			{ name: 'Get Many', value: 'getMany', description: `List a call's ${files.kind}`, action: `Get many ${files.kind}` },
 		]),
