@@ -7,7 +7,17 @@ import { canonicalJson } from './canonicalJson';
  * header is written in its canonical form, so the same header always gives the same bytes.
  */
 export function signCompact(header: Record<string, string>, payload: Buffer, privateKey: KeyObject): string {
-	const signingInput = `${base64url(canonicalJson(header))}.${payload.toString('base64url')}`;
+	return signWithHeader(encodeHeader(header), payload, privateKey);
+}
+
+/** The protected header as it stands in the JWS: base64url of its canonical JSON. */
+export function encodeHeader(header: Record<string, string>): string {
+	return base64url(canonicalJson(header));
+}
+
+/** Signs under a header encoded once for a whole run (every receipt of a run has the same header). */
+export function signWithHeader(encodedHeader: string, payload: Buffer, privateKey: KeyObject): string {
+	const signingInput = `${encodedHeader}.${payload.toString('base64url')}`;
 	return `${signingInput}.${sign(null, Buffer.from(signingInput), privateKey).toString('base64url')}`;
 }
 

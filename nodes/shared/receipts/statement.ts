@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import { canonicalJson } from './canonicalJson';
-import { signCompact } from './jws';
+import { encodeHeader, signCompact, signWithHeader } from './jws';
 import { merkleTreeHash } from './merkleTree';
 import type { ReceiptSigningKey } from './signingKey';
 
@@ -51,6 +51,6 @@ export function signRun(key: ReceiptSigningKey, run: RunIdentity, records: IData
 	const root = merkleTreeHash(statements).toString('base64url');
 	const headPayload = Buffer.from(canonicalJson({ ...common, size, issuedAt, tree: TREE, root }), 'utf8');
 	const head = signCompact({ alg: RECEIPT_ALG, kid: key.kid, typ: BATCH_TYP }, headPayload, key.privateKey);
-	const itemHeader = { alg: RECEIPT_ALG, kid: key.kid, typ: RECEIPT_TYP };
-	return statements.map((statement) => ({ jws: signCompact(itemHeader, statement, key.privateKey), head }));
+	const itemHeader = encodeHeader({ alg: RECEIPT_ALG, kid: key.kid, typ: RECEIPT_TYP });
+	return statements.map((statement) => ({ jws: signWithHeader(itemHeader, statement, key.privateKey), head }));
 }
