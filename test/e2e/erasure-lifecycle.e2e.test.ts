@@ -27,6 +27,8 @@ interface Callback {
 	body: { requestId: string; complete: boolean; dueBy: string; records: IDataObject[] };
 }
 const callbacks: Callback[] = [];
+/** How many of the next callbacks the CRM stand-in refuses with 503 (recorded all the same). */
+let crmRefusesNext = 0;
 let crm: Server;
 let crmUrl: string;
 
@@ -41,6 +43,11 @@ beforeAll(async () => {
 		request.on('data', (chunk) => (text += chunk));
 		request.on('end', () => {
 			callbacks.push({ at: Date.now(), headers: request.headers, body: JSON.parse(text) });
+			if (crmRefusesNext > 0) {
+				crmRefusesNext--;
+				response.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"try again later"}');
+				return;
+			}
 			response.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true}');
 		});
 	});
@@ -257,4 +264,50 @@ test('erasure lifecycle: accepted at once, completed later, confirmed to the CRM
 			`request → confirmed callback (ms, includes the n8n restart): ${JSON.stringify(toCallback)}; ` +
 			`callbacks per request: ${JSON.stringify(Object.fromEntries(['lc-A', 'lc-B', 'lc-C', 'lc-D'].map((id) => [id, byRequest(id).length])))}\n`,
 	);
+});
+
+test('erasure lifecycle: a CRM that refuses the callback gets the same one again, with the same Idempotency-Key, until it takes it', async () => {
+	bench.emulator.husky.seedCalls([{ call_id: 'call_lc_e', status: 'completed' }] as never);
+	const accepted = await erasureRequest({ requestId: 'lc-E', huskyCallIds: ['call_lc_e'] });
+	expect(accepted.status).toBe(202);
+	expect((accepted.body.records as IDataObject[]).map((record) => record.status)).toEqual(['deleted']);
+	const forE = () => callbacks.filter((callback) => callback.body.requestId === 'lc-E');
+
+	crmRefusesNext = 1;
+	expect((await runCompletion()).status).toBe('success');
+	expect(forE()).toHaveLength(1);
+	expect((await rows()).filter((row) => row.erasureRequestId === 'lc-E').map((row) => row.confirmedAt)).toEqual([null]);
+
+	expect((await runCompletion()).status).toBe('success');
+	expect(forE()).toHaveLength(2);
+	const [refused, taken] = forE();
+	expect([refused.headers['idempotency-key'], taken.headers['idempotency-key']]).toEqual(['lc-E', 'lc-E']);
+	expect(taken.body).toEqual(refused.body);
+	expect(verifyReceipts(taken.body.records, verifyingKeysFrom(bench.receiptPublicKeyPem), 'columns')).toMatchObject({ ok: true });
+	expect((await rows()).filter((row) => row.erasureRequestId === 'lc-E').every((row) => Boolean(row.confirmedAt))).toBe(true);
+
+	expect((await runCompletion()).status).toBe('success');
+	expect(forE()).toHaveLength(2);
+});
+
+test('erasure request: no credential, a receivedAt in the future, no calls, a malformed body: refused, nothing erased, no row written', async () => {
+	bench.emulator.husky.seedCalls([{ call_id: 'call_lc_guarded', status: 'completed' }] as never);
+	const rowsBefore = (await rows()).length;
+	const valid = { requestId: 'lc-F', huskyCallIds: ['call_lc_guarded'] };
+	const refusals: Array<[string, unknown, Record<string, string>, number]> = [
+		['no credential', valid, { 'content-type': 'application/json' }, 403],
+		['a wrong credential', valid, { Authorization: 'Bearer not-the-secret' }, 403],
+		['receivedAt in the future', { ...valid, receivedAt: new Date(Date.now() + 86_400_000).toISOString() }, webhookAuth, 400],
+		['receivedAt not a time', { ...valid, receivedAt: 'yesterday' }, webhookAuth, 400],
+		['no calls', { requestId: 'lc-F', streamCalls: [], huskyCallIds: [] }, webhookAuth, 422],
+		['26 calls', { requestId: 'lc-F', huskyCallIds: Array.from({ length: 26 }, (_, index) => `call_${index}`) }, webhookAuth, 413],
+		['no requestId', { huskyCallIds: ['call_lc_guarded'] }, webhookAuth, 400],
+		['a Stream call without id', { requestId: 'lc-F', streamCalls: [{ type: 'default' }] }, webhookAuth, 400],
+	];
+	for (const [what, body, headers, status] of refusals) {
+		const response = (await postWebhook(bench.n8n.baseUrl, 'erasure-request', body, headers)) as { status: number };
+		expect({ what, status: response.status }).toEqual({ what, status });
+	}
+	expect((bench.emulator.husky.getCall as (id: string) => IDataObject | undefined)('call_lc_guarded')).toBeDefined();
+	expect((await rows()).length).toBe(rowsBefore);
 });
