@@ -17,6 +17,8 @@ import { verifyingKeysFrom, verifyReceipts } from '../../nodes/shared/receipts/v
 const { importExamples, ensureWebhookCredential, postWebhook, ensureDataTable, REQUESTS_TABLE } = require('../../dev/examples');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { N8N_VERSION } = require('../../dev/n8n-runtime');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { readN8nStore, scanN8nStore } = require('../../dev/n8n-store');
 
 jest.setTimeout(600_000);
 
@@ -310,4 +312,34 @@ test('erasure request: no credential, a receivedAt in the future, no calls, a ma
 	}
 	expect((bench.emulator.husky.getCall as (id: string) => IDataObject | undefined)('call_lc_guarded')).toBeDefined();
 	expect((await rows()).length).toBe(rowsBefore);
+});
+
+test('residue: neither workflow leaves the personal data of the erased calls in n8n\'s store or logs (the table holds IDs, states, times, receipts)', async () => {
+	const PERSON = {
+		displayName: 'Lifecycle Displayname Quillon',
+		customField: 'lifecycle-custom-field-7731',
+		huskyContactName: 'Lifecycle Contact Marlowe',
+		huskyContactPhone: '+15550199364',
+	};
+	const stream = bench.emulator.stream as unknown as Record<string, (value: IDataObject[]) => void>;
+	stream.seedUsers([{ id: 'lc-person-g', name: PERSON.displayName, custom: { note: PERSON.customField } }]);
+	stream.seedCalls([
+		{ type: 'default', id: 'lc-g1', created_by_user_id: 'lc-person-g', members: ['lc-person-g'], custom: { crm: PERSON.customField } },
+	]);
+	(bench.emulator.husky as unknown as Record<string, (value: IDataObject[]) => void>).seedCalls([
+		{ call_id: 'call_lc_g', status: 'completed', contact_name: PERSON.huskyContactName, contact_number: PERSON.huskyContactPhone },
+	]);
+	expect((await erasureRequest({ requestId: 'lc-G', streamCalls: [{ id: 'lc-g1' }], huskyCallIds: ['call_lc_g'] })).status).toBe(202);
+	await until(
+		async () => {
+			expect((await runCompletion()).status).toBe('success');
+			return callbacks.filter((callback) => callback.body.requestId === 'lc-G');
+		},
+		(found) => found.length === 1,
+		'the callback for lc-G',
+		{ timeoutMs: 120_000, intervalMs: 500 },
+	);
+	const scan = scanN8nStore(readN8nStore(bench.n8n.userFolder), bench.n8n.logs(), Object.values(PERSON)) as { hits: unknown[]; total: number };
+	expect(scan.hits).toEqual([]);
+	expect(scan.total).toBe(0);
 });
