@@ -343,3 +343,15 @@ test('residue: neither workflow leaves the personal data of the erased calls in 
 	expect(scan.hits).toEqual([]);
 	expect(scan.total).toBe(0);
 });
+
+test('due by: the same date next month, or the last day of a shorter month, counted from receivedAt', async () => {
+	bench.emulator.husky.seedCalls([
+		{ call_id: 'call_lc_h', status: 'completed' },
+		{ call_id: 'call_lc_i', status: 'completed' },
+	] as never);
+	const jan31 = await erasureRequest({ requestId: 'lc-H', receivedAt: '2026-01-31T22:15:00Z', huskyCallIds: ['call_lc_h'] });
+	expect(jan31.status).toBe(202);
+	expect(jan31.body).toMatchObject({ dueBy: '2026-02-28', records: [{ receivedAt: '2026-01-31T22:15:00.000Z', dueBy: '2026-02-28' }] });
+	const leap = await erasureRequest({ requestId: 'lc-I', receivedAt: '2024-01-31T08:00:00Z', huskyCallIds: ['call_lc_i'] });
+	expect(leap.body).toMatchObject({ dueBy: '2024-02-29' });
+});
