@@ -268,19 +268,26 @@ test('erasure lifecycle: accepted at once, completed later, confirmed to the CRM
 	);
 });
 
-test('erasure lifecycle: a CRM that refuses the callback gets the same one again, with the same Idempotency-Key, until it takes it', async () => {
+test('erasure lifecycle: a CRM that refuses the callback gets the same one again, with the same Idempotency-Key, until it takes it; meanwhile a request near its due date is reported', async () => {
 	bench.emulator.husky.seedCalls([{ call_id: 'call_lc_e', status: 'completed' }] as never);
-	const accepted = await erasureRequest({ requestId: 'lc-E', huskyCallIds: ['call_lc_e'] });
+	// Received 26 days ago: due in a few days, so a callback the CRM does not take is reported.
+	const accepted = await erasureRequest({ requestId: 'lc-E', receivedAt: daysAgo(26), huskyCallIds: ['call_lc_e'] });
 	expect(accepted.status).toBe(202);
 	expect((accepted.body.records as IDataObject[]).map((record) => record.status)).toEqual(['deleted']);
 	const forE = () => callbacks.filter((callback) => callback.body.requestId === 'lc-E');
 
+	const reportedE = (run: { runData: RunData }) =>
+		outputOf(run.runData, 'Report: replace with your notification').filter((item) => item.requestId === 'lc-E');
 	crmRefusesNext = 1;
-	expect((await runCompletion()).status).toBe('success');
+	const refusedRun = await runCompletion();
+	expect(refusedRun.status).toBe('success');
 	expect(forE()).toHaveLength(1);
+	expect(reportedE(refusedRun)).toEqual([expect.objectContaining({ report: 'near_due_date', callbackPending: true, openCalls: [] })]);
 	expect((await rows()).filter((row) => row.erasureRequestId === 'lc-E').map((row) => row.confirmedAt)).toEqual([null]);
 
-	expect((await runCompletion()).status).toBe('success');
+	const takenRun = await runCompletion();
+	expect(takenRun.status).toBe('success');
+	expect(reportedE(takenRun)).toEqual([]);
 	expect(forE()).toHaveLength(2);
 	const [refused, taken] = forE();
 	expect([refused.headers['idempotency-key'], taken.headers['idempotency-key']]).toEqual(['lc-E', 'lc-E']);
