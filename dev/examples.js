@@ -31,26 +31,73 @@ const AUDIT_TABLE = {
 	],
 };
 
-/** The audit data table in the owner's personal project, created when missing; answers its project and table IDs. */
-async function ensureAuditTable(n8n) {
+/**
+ * The data table the erasure lifecycle examples (erasure-request, erasure-completion) keep one row per call of a
+ * request in: identifiers, states, times and receipts only, no personal data beyond the IDs the request names. See
+ * docs/erasure-lifecycle.md. Times are ISO 8601 text (UTC), so both n8n lines compare and show them alike.
+ */
+const REQUESTS_TABLE = {
+	name: 'erasure_requests',
+	columns: [
+		{ name: 'erasureRequestId', type: 'string' },
+		{ name: 'provider', type: 'string' },
+		{ name: 'callType', type: 'string' },
+		{ name: 'callId', type: 'string' },
+		{ name: 'taskId', type: 'string' },
+		{ name: 'status', type: 'string' },
+		{ name: 'receivedAt', type: 'string' },
+		{ name: 'dueBy', type: 'string' },
+		{ name: 'finishedAt', type: 'string' },
+		{ name: 'deleteAttempts', type: 'number' },
+		{ name: 'error', type: 'string' },
+		{ name: 'receipt', type: 'string' },
+		{ name: 'completionReceipt', type: 'string' },
+		{ name: 'confirmedAt', type: 'string' },
+	],
+};
+
+/** The data tables the examples use, by name: `npm start` creates them, with these columns. */
+const DATA_TABLES = [AUDIT_TABLE, REQUESTS_TABLE];
+
+/**
+ * A data table of the examples (`AUDIT_TABLE`, `REQUESTS_TABLE`) in the owner's personal project, created when
+ * missing; a table made by an earlier version gets the columns added since. Answers its project and table IDs.
+ */
+async function ensureDataTable(n8n, table) {
 	const project = await n8n.rest('GET', '/projects/personal');
 	const projectId = project.body?.data?.id;
 	if (!projectId) throw new Error(`no personal project: ${JSON.stringify(project.body)}`);
 	const listed = await n8n.rest('GET', `/projects/${projectId}/data-tables?take=100`);
-	const existing = (listed.body?.data?.data ?? []).find((table) => table.name === AUDIT_TABLE.name);
+	const existing = (listed.body?.data?.data ?? []).find((candidate) => candidate.name === table.name);
 	if (existing) {
-		// A table made by an earlier version lacks the columns added since (receipt): add them.
 		const have = new Set((existing.columns ?? []).map((column) => column.name));
-		for (const column of AUDIT_TABLE.columns.filter((candidate) => !have.has(candidate.name))) {
+		for (const column of table.columns.filter((candidate) => !have.has(candidate.name))) {
 			const added = await n8n.rest('POST', `/projects/${projectId}/data-tables/${existing.id}/columns`, column);
-			if (added.status >= 300) throw new Error(`could not add column ${column.name} to ${AUDIT_TABLE.name}: ${JSON.stringify(added.body)}`);
+			if (added.status >= 300) throw new Error(`could not add column ${column.name} to ${table.name}: ${JSON.stringify(added.body)}`);
 		}
 		return { projectId, dataTableId: existing.id };
 	}
-	const created = await n8n.rest('POST', `/projects/${projectId}/data-tables`, AUDIT_TABLE);
+	const created = await n8n.rest('POST', `/projects/${projectId}/data-tables`, table);
 	const dataTableId = created.body?.data?.id;
-	if (!dataTableId) throw new Error(`could not create the ${AUDIT_TABLE.name} data table: ${JSON.stringify(created.body)}`);
+	if (!dataTableId) throw new Error(`could not create the ${table.name} data table: ${JSON.stringify(created.body)}`);
 	return { projectId, dataTableId };
+}
+
+/** The audit data table in the owner's personal project, created when missing; answers its project and table IDs. */
+const ensureAuditTable = (n8n) => ensureDataTable(n8n, AUDIT_TABLE);
+
+/**
+ * Points each Data Table node of a workflow at the table it names (`cachedResultName`), by ID: `idByName` maps table
+ * names to IDs. A node that names no table is pointed at the audit table.
+ */
+function useDataTables(workflow, idByName) {
+	for (const node of workflow.nodes) {
+		if (node.type !== 'n8n-nodes-base.dataTable') continue;
+		const name = node.parameters.dataTableId?.cachedResultName || AUDIT_TABLE.name;
+		const id = idByName[name];
+		if (!id) throw new Error(`${workflow.name}: node "${node.name}" names the data table "${name}", which the examples do not create`);
+		node.parameters.dataTableId = { __rl: true, mode: 'id', value: id, cachedResultName: name };
+	}
 }
 
 /** Points every Data Table node of a workflow at the audit table. */
@@ -58,6 +105,22 @@ function useAuditTable(workflow, dataTableId) {
 	for (const node of workflow.nodes) {
 		if (node.type === 'n8n-nodes-base.dataTable') node.parameters.dataTableId = { __rl: true, mode: 'id', value: dataTableId };
 	}
+}
+
+/** The tables a workflow's Data Table nodes name, created when missing; answers their IDs by name. */
+async function ensureDataTablesOf(n8n, workflow) {
+	const names = new Set(
+		workflow.nodes
+			.filter((node) => node.type === 'n8n-nodes-base.dataTable')
+			.map((node) => node.parameters.dataTableId?.cachedResultName || AUDIT_TABLE.name),
+	);
+	const idByName = {};
+	for (const name of names) {
+		const table = DATA_TABLES.find((candidate) => candidate.name === name);
+		if (!table) throw new Error(`${workflow.name} names the data table "${name}", which the examples do not create`);
+		idByName[name] = (await ensureDataTable(n8n, table)).dataTableId;
+	}
+	return idByName;
 }
 
 /**
@@ -253,8 +316,7 @@ async function importExamples(n8n, idByType) {
 				reference.id = idByType[type];
 			}
 		}
-		if (workflow.nodes.some((node) => node.type === 'n8n-nodes-base.dataTable'))
-			useAuditTable(workflow, (await ensureAuditTable(n8n)).dataTableId);
+		if (workflow.nodes.some((node) => node.type === 'n8n-nodes-base.dataTable')) useDataTables(workflow, await ensureDataTablesOf(n8n, workflow));
 		const id = await n8n.createWorkflow(workflow);
 		// A webhook-started example is activated so its production URL answers straight away (the AI-agent example's chat
 		// is not: its trigger is a Chat Trigger, opened by whoever sets its login and model).
@@ -268,8 +330,12 @@ module.exports = {
 	importExamples,
 	closeOpenExampleWebhooks,
 	ensureAuditTable,
+	ensureDataTable,
 	useAuditTable,
+	useDataTables,
 	AUDIT_TABLE,
+	REQUESTS_TABLE,
+	DATA_TABLES,
 	WEBHOOK_CREDENTIAL,
 	ensureWebhookCredential,
 	RECEIPT_KEY_CREDENTIAL,

@@ -7,7 +7,14 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const { createEmulatorServer, emulatorCredentials } = require('../dev/emulators/server');
-const { importExamples, closeOpenExampleWebhooks, ensureWebhookCredential, ensureReceiptKeyCredential } = require('../dev/examples');
+const {
+	importExamples,
+	closeOpenExampleWebhooks,
+	ensureWebhookCredential,
+	ensureReceiptKeyCredential,
+	ensureDataTable,
+	DATA_TABLES,
+} = require('../dev/examples');
 const { startN8n, packPackage } = require('../dev/n8n-instance');
 const { N8N_VERSION } = require('../dev/n8n-runtime');
 
@@ -57,6 +64,9 @@ async function main() {
 	const receiptPublicKeyFile = path.join(USER_FOLDER, 'receipt-public.pem');
 	const receiptKey = await ensureReceiptKeyCredential(n8n, receiptPublicKeyFile);
 	idByType.erasureReceiptKeyApi = receiptKey.id;
+	// The examples' data tables (their names and columns are part of the examples' contract), also when the examples
+	// were imported by an earlier start.
+	for (const table of DATA_TABLES) await ensureDataTable(n8n, table);
 	const closed = await closeOpenExampleWebhooks(n8n);
 	const imported = await importExamples(n8n, idByType);
 	const auth = `-H '${webhook.header}: ${webhook.value}'`;
@@ -82,6 +92,11 @@ async function main() {
 			`  curl -s -X POST ${n8n.baseUrl}/webhook/erase-person -H 'content-type: application/json' ${auth} \\`,
 			`    -d '{"requestId":"dsr-1","streamUserId":"erase-me","huskyCallIds":["call_demo2"]}'`,
 			'Without the header n8n answers 403 and runs nothing; see docs/securing-webhooks.md.',
+			`Data tables (Overview → Data tables): ${DATA_TABLES.map((table) => table.name).join(', ')}.`,
+			'Follow an erasure request to its end (docs/erasure-lifecycle.md): the request is answered at once, the completion',
+			'workflow (every 5 minutes) confirms it to the CRM callback set in its "Settings" node:',
+			`  curl -s -X POST ${n8n.baseUrl}/webhook/erasure-request -H 'content-type: application/json' ${auth} \\`,
+			`    -d '{"requestId":"dsr-2","streamCalls":[{"type":"default","id":"demo-2"}],"huskyCallIds":["call_demo3"]}'`,
 			'',
 			`The examples sign their erasures with the "Erasure receipt key" credential (key ID ${receiptKey.kid}).`,
 			`Its public key, to check receipts with (docs/receipts.md): ${receiptPublicKeyFile}`,

@@ -112,6 +112,9 @@ function createStream() {
 				recordings: (input.recordings ?? []).map((file) => callFile(file, true)),
 				transcriptions: (input.transcriptions ?? []).map((file) => callFile(file, false)),
 				hardDeleteFails: input.hardDeleteFails === true,
+				// [Emulator] the first N hard deletes of this call start a task that fails and leave the call in place (the
+				// erasure did not happen), so a later hard delete can succeed: a task that fails once, then succeeds.
+				hardDeleteFailuresLeft: Number.isInteger(input.hardDeleteFailures) ? input.hardDeleteFailures : 0,
 				deleted: false,
 			});
 		}
@@ -405,13 +408,19 @@ function createStream() {
 		}
 		// DOCS gdpr/calls: soft delete makes the call and its data unreachable through the API; hard delete wipes the call
 		// and its members, sessions, recordings and transcriptions (stored on Stream), asynchronously with a task_id.
-		call.deleted = true;
-		call.deletedMode = hard ? 'hard' : 'soft';
+		const failsThisTime = hard && call.hardDeleteFailuresLeft > 0;
+		if (failsThisTime) call.hardDeleteFailuresLeft -= 1;
+		else {
+			call.deleted = true;
+			call.deletedMode = hard ? 'hard' : 'soft';
+		}
 		// SPEC: DeleteCall 201; SDK DeleteCallResponse {duration, call, task_id?}.
 		const body = { call: callResponse(call), duration: '1.23ms' };
 		if (hard) {
-			call.recordings = [];
-			call.transcriptions = [];
+			if (!failsThisTime) {
+				call.recordings = [];
+				call.transcriptions = [];
+			}
 			const taskId = uuid();
 			const createdAt = Date.now();
 			state.tasks.set(taskId, {
@@ -419,7 +428,7 @@ function createStream() {
 				createdAt,
 				runningAt: createdAt + state.config.taskPendingMs,
 				finishAt: createdAt + state.config.taskPendingMs + state.config.taskRunningMs,
-				fail: call.hardDeleteFails,
+				fail: call.hardDeleteFails || failsThisTime,
 				format: 'ns',
 			});
 			body.task_id = taskId;

@@ -1,0 +1,364 @@
+/**
+ * An erasure request followed to its end in a real n8n (issue 28): examples/erasure-request.json answers the CRM at
+ * once and keeps one row per call in the erasure_requests data table; examples/erasure-completion.json, run from the
+ * editor as its schedule would run it, follows the Stream tasks, deletes a failed one again, and confirms each
+ * finished request to a CRM stand-in once, with every record and receipt and an Idempotency-Key. n8n is restarted
+ * between the two workflows.
+ */
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import type { IDataObject } from 'n8n-workflow';
+
+import { until } from '../../dev/executions';
+import { bootRealN8n, type RealN8n } from '../../dev/real-n8n';
+import { verifyingKeysFrom, verifyReceipts } from '../../nodes/shared/receipts/verify';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { importExamples, ensureWebhookCredential, postWebhook, ensureDataTable, REQUESTS_TABLE } = require('../../dev/examples');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { N8N_VERSION } = require('../../dev/n8n-runtime');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { readN8nStore, scanN8nStore } = require('../../dev/n8n-store');
+
+jest.setTimeout(600_000);
+
+/** The CRM stand-in: records every callback POSTed to it, with its headers and when it arrived. */
+interface Callback {
+	at: number;
+	headers: IncomingHttpHeaders;
+	body: { requestId: string; complete: boolean; dueBy: string; records: IDataObject[] };
+}
+const callbacks: Callback[] = [];
+/** How many of the next callbacks the CRM stand-in refuses with 503 (recorded all the same). */
+let crmRefusesNext = 0;
+let crm: Server;
+let crmUrl: string;
+
+let bench: RealN8n;
+let webhookAuth: Record<string, string>;
+let requestTable: { projectId: string; dataTableId: string };
+let completionId: string;
+
+beforeAll(async () => {
+	crm = createServer((request, response) => {
+		let text = '';
+		request.on('data', (chunk) => (text += chunk));
+		request.on('end', () => {
+			callbacks.push({ at: Date.now(), headers: request.headers, body: JSON.parse(text) });
+			if (crmRefusesNext > 0) {
+				crmRefusesNext--;
+				response.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"try again later"}');
+				return;
+			}
+			response.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true}');
+		});
+	});
+	await new Promise<void>((resolve) => crm.listen(0, '127.0.0.1', resolve));
+	crmUrl = `http://127.0.0.1:${(crm.address() as AddressInfo).port}/erasure-callbacks`;
+
+	bench = await bootRealN8n();
+	const webhook = (await ensureWebhookCredential(bench.n8n)) as { id: string; type: string; header: string; value: string };
+	webhookAuth = { [webhook.header]: webhook.value };
+	const idByType = Object.fromEntries(Object.values(bench.credentials).map((credential) => [credential.type, credential.id]));
+	const imported = (await importExamples(bench.n8n, { ...idByType, [webhook.type]: webhook.id })) as Array<{ id: string; file: string }>;
+	requestTable = await ensureDataTable(bench.n8n, REQUESTS_TABLE);
+	completionId = imported.find((workflow) => workflow.file === 'erasure-completion.json')!.id;
+	// The owner sets the CRM's callback URL once, in the workflow's Settings node.
+	const workflow = await bench.n8n.api('GET', `/workflows/${completionId}`);
+	const nodes = workflow.nodes as Array<{ name: string; parameters: { assignments: { assignments: IDataObject[] } } }>;
+	const settings = nodes.find((node) => node.name === 'Settings')!;
+	settings.parameters.assignments.assignments.find((assignment) => assignment.name === 'callbackUrl')!.value = crmUrl;
+	await bench.n8n.api('PUT', `/workflows/${completionId}`, {
+		name: workflow.name,
+		nodes,
+		connections: workflow.connections,
+		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'none', saveDataErrorExecution: 'all', saveManualExecutions: true },
+	});
+});
+afterAll(async () => {
+	await bench?.close();
+	await new Promise((resolve) => crm?.close(resolve));
+});
+
+const erasureRequest = async (body: unknown) => {
+	const started = Date.now();
+	const response = (await postWebhook(bench.n8n.baseUrl, 'erasure-request', body, webhookAuth)) as { status: number; body: IDataObject };
+	return { ...response, ms: Date.now() - started };
+};
+
+/** The data table's rows, read through n8n's REST API as the Data tables page reads them. */
+async function rows(): Promise<IDataObject[]> {
+	const { projectId, dataTableId } = requestTable;
+	const answer = await bench.n8n.rest('GET', `/projects/${projectId}/data-tables/${dataTableId}/rows?take=1000&skip=0`);
+	if (answer.status !== 200) throw new Error(`could not read the rows: ${answer.status} ${JSON.stringify(answer.body)}`);
+	return ((answer.body.data as IDataObject).data ?? []) as IDataObject[];
+}
+
+type RunData = Record<string, Array<{ data?: { main: Array<Array<{ json: IDataObject }> | null> } }>>;
+
+/** Runs the completion workflow as the editor's "Execute workflow" button does, and waits until it has finished. */
+async function runCompletion(): Promise<{ status: string; runData: RunData }> {
+	const started = await bench.n8n.rest('POST', `/workflows/${completionId}/run`, { triggerToStartFrom: { name: 'Every 5 minutes' } });
+	const executionId = (started.body?.data as IDataObject)?.executionId;
+	if (!executionId) throw new Error(`manual run did not start: ${JSON.stringify(started.body)}`);
+	const execution = await until(
+		() => bench.n8n.api('GET', `/executions/${executionId}?includeData=true`),
+		(candidate) => candidate.finished === true || Boolean(candidate.stoppedAt),
+		`completion run ${executionId}`,
+		{ timeoutMs: 180_000, intervalMs: 300, describe: (candidate) => String(candidate.status) },
+	);
+	const resultData = (execution.data as IDataObject)?.resultData as IDataObject;
+	return { status: String(execution.status), runData: (resultData?.runData ?? {}) as RunData };
+}
+const outputOf = (runData: RunData, node: string) => (runData[node]?.[0]?.data?.main[0] ?? []).map((item) => item.json);
+
+const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+
+test('erasure lifecycle: accepted at once, completed later, confirmed to the CRM once per request across a restart', async () => {
+	const { emulator } = bench;
+	emulator.stream.seedCalls([
+		{ type: 'default', id: 'lc-a1', recordings: [{ filename: 'lc-a1.mp4' }] },
+		// Its first hard delete starts a task that fails; the second one succeeds.
+		{ type: 'default', id: 'lc-b1', hardDeleteFailures: 1 },
+		{ type: 'default', id: 'lc-c1' },
+		{ type: 'default', id: 'lc-d1' },
+	] as never);
+	emulator.husky.seedCalls([
+		{ call_id: 'call_lc_a', status: 'completed' },
+		{ call_id: 'call_lc_c', status: 'completed' },
+	] as never);
+
+	// Three requests, each answered "accepted" at once with its started records.
+	const sentAt: Record<string, number> = {};
+	const answers: Record<string, { status: number; body: IDataObject; ms: number }> = {};
+	const send = async (requestId: string, body: IDataObject) => {
+		sentAt[requestId] ??= Date.now();
+		answers[requestId] = await erasureRequest({ requestId, ...body });
+		return answers[requestId];
+	};
+	await send('lc-A', { streamCalls: [{ type: 'default', id: 'lc-a1' }], huskyCallIds: ['call_lc_a'] });
+	await send('lc-B', { streamCalls: [{ id: 'lc-b1' }] });
+	const firstC = await send('lc-C', { streamCalls: [{ id: 'lc-c1' }], huskyCallIds: ['call_lc_c'] });
+	for (const requestId of ['lc-A', 'lc-B', 'lc-C']) {
+		expect(answers[requestId].status).toBe(202);
+		expect(answers[requestId].body).toMatchObject({ accepted: true, requestId, redelivered: false });
+	}
+	const recordsA = answers['lc-A'].body.records as IDataObject[];
+	expect(recordsA.map((record) => [record.provider, record.callId, record.status])).toEqual([
+		['streamVideo', 'lc-a1', 'pending'],
+		['huskyVoice', 'call_lc_a', 'deleted'],
+	]);
+	expect(recordsA[0].taskId).toEqual(expect.any(String));
+	// due by: the same date next month (Art. 12(3) as the EDPB reads it).
+	const received = new Date(String(recordsA[0].receivedAt));
+	const nextMonth = new Date(Date.UTC(received.getUTCFullYear(), received.getUTCMonth() + 1, 1));
+	const lastDay = new Date(Date.UTC(nextMonth.getUTCFullYear(), nextMonth.getUTCMonth() + 1, 0)).getUTCDate();
+	nextMonth.setUTCDate(Math.min(received.getUTCDate(), lastDay));
+	expect(recordsA[0].dueBy).toBe(nextMonth.toISOString().slice(0, 10));
+	expect(verifyReceipts(recordsA, verifyingKeysFrom(bench.receiptPublicKeyPem), 'columns')).toMatchObject({ ok: true });
+
+	// The CRM re-delivers lc-C: nothing is started again, the answer shows the same records, no row is added.
+	const deletesBefore = emulator.log.entries().filter((entry) => entry.method === 'DELETE' || /\/delete$/.test(entry.path)).length;
+	const againC = await send('lc-C', { streamCalls: [{ id: 'lc-c1' }], huskyCallIds: ['call_lc_c'] });
+	expect(againC.status).toBe(202);
+	expect(againC.body).toMatchObject({ accepted: true, requestId: 'lc-C', redelivered: true });
+	const pick = (records: IDataObject[]) => records.map((record) => [record.provider, record.callId, record.taskId, record.status]);
+	expect(pick(againC.body.records as IDataObject[]).sort()).toEqual(pick(firstC.body.records as IDataObject[]).sort());
+	expect(emulator.log.entries().filter((entry) => entry.method === 'DELETE' || /\/delete$/.test(entry.path)).length).toBe(deletesBefore);
+
+	// A request the controller received 26 days ago whose hard delete is still running: due in a few days.
+	emulator.stream.configure({ taskRunningMs: 30 * 86_400_000 } as never);
+	const near = await send('lc-D', { receivedAt: daysAgo(26), streamCalls: [{ id: 'lc-d1' }] });
+	emulator.stream.configure({ taskRunningMs: 700 } as never);
+	expect(near.status).toBe(202);
+
+	// One row per call, none twice.
+	const before = await rows();
+	expect(before.map((row) => `${row.erasureRequestId} ${row.provider} ${row.callId}`).sort()).toEqual([
+		'lc-A huskyVoice call_lc_a',
+		'lc-A streamVideo lc-a1',
+		'lc-B streamVideo lc-b1',
+		'lc-C huskyVoice call_lc_c',
+		'lc-C streamVideo lc-c1',
+		'lc-D streamVideo lc-d1',
+	]);
+
+	// n8n stops and starts between the two workflows: the rows are in n8n's database, nothing is lost.
+	await bench.n8n.restart();
+	expect((await rows()).map((row) => row.id).sort()).toEqual(before.map((row) => row.id).sort());
+
+	// The completion workflow runs (as its schedule would) until the three requests are confirmed.
+	const confirmed = (candidate: IDataObject[]) =>
+		['lc-A', 'lc-B', 'lc-C'].every((requestId) =>
+			candidate.filter((row) => row.erasureRequestId === requestId).every((row) => Boolean(row.confirmedAt)),
+		);
+	let runs = 0;
+	let last: { status: string; runData: RunData } | undefined;
+	const reports: IDataObject[] = [];
+	await until(
+		async () => {
+			last = await runCompletion();
+			runs++;
+			expect(last.status).toBe('success');
+			reports.push(...outputOf(last.runData, 'Report: replace with your notification'));
+			if (process.env.LIFECYCLE_DEBUG)
+				process.stdout.write(
+					`run ${runs}: ${JSON.stringify(Object.fromEntries(Object.entries(last.runData).map(([node, nodeRuns]) => [node, nodeRuns.map((run) => run.data?.main.map((items) => (items ?? []).map((item) => item.json)))])))}\n`,
+				);
+			return rows();
+		},
+		confirmed,
+		'requests lc-A, lc-B and lc-C confirmed',
+		{
+			timeoutMs: 120_000,
+			intervalMs: 500,
+			describe: (candidate) =>
+				JSON.stringify(candidate.map((row) => [row.erasureRequestId, row.status, row.taskId, row.deleteAttempts, row.error, row.confirmedAt])),
+		},
+	);
+
+	// Each request's callback arrived once, with its Idempotency-Key, every record and every receipt.
+	const byRequest = (requestId: string) => callbacks.filter((callback) => callback.body.requestId === requestId);
+	for (const requestId of ['lc-A', 'lc-B', 'lc-C']) expect(byRequest(requestId)).toHaveLength(1);
+	expect(byRequest('lc-D')).toHaveLength(0);
+	const keys = verifyingKeysFrom(bench.receiptPublicKeyPem);
+	const expected: Record<string, string[]> = {
+		'lc-A': ['huskyVoice call_lc_a deleted 1', 'streamVideo lc-a1 completed 1'],
+		'lc-B': ['streamVideo lc-b1 completed 2'],
+		'lc-C': ['huskyVoice call_lc_c deleted 1', 'streamVideo lc-c1 completed 1'],
+	};
+	for (const [requestId, lines] of Object.entries(expected)) {
+		const [callback] = byRequest(requestId);
+		expect(callback.headers['idempotency-key']).toBe(requestId);
+		expect(callback.body).toMatchObject({ requestId, complete: true });
+		const records = callback.body.records;
+		expect(records.map((record) => `${record.provider} ${record.callId} ${record.status} ${record.deleteAttempts}`).sort()).toEqual(lines);
+		// The delete receipts: each node run of the request's deletes, whole, each record as signed.
+		expect(verifyReceipts(records, keys, 'columns')).toMatchObject({ ok: true });
+		// The completion receipts: each Stream task's signed status, as the record shows it (a Task Get run covers
+		// the tasks of several requests, so one callback holds part of that run).
+		const completions = records
+			.filter((record) => record.provider === 'streamVideo')
+			.map((record) => ({ taskId: record.taskId, status: record.status, receipt: record.completionReceipt as IDataObject }));
+		const report = verifyReceipts(completions, keys, 'columns');
+		expect(report.items.map((item) => [item.valid, item.problems])).toEqual(completions.map(() => [true, []]));
+	}
+	// lc-B: its first task failed, so it was hard-deleted again; the erasure finished with the second.
+	const callB = emulator.stream.getCall as (type: string, id: string) => IDataObject | undefined;
+	expect(callB('default', 'lc-b1')?.deleted).toBe(true);
+
+	// The request due in a few days was reported (in the run that saw it open), and stays unconfirmed.
+	expect(reports).toEqual(expect.arrayContaining([expect.objectContaining({ report: 'near_due_date', requestId: 'lc-D' })]));
+	expect((await rows()).filter((row) => row.erasureRequestId === 'lc-D').every((row) => !row.confirmedAt)).toBe(true);
+
+	// Running the completion again sends no second callback.
+	const callbacksBefore = callbacks.length;
+	const again = await runCompletion();
+	expect(again.status).toBe('success');
+	expect(callbacks.length).toBe(callbacksBefore);
+
+	const requestMs = Object.fromEntries(Object.entries(answers).map(([requestId, answer]) => [requestId, answer.ms]));
+	const toCallback = Object.fromEntries(
+		['lc-A', 'lc-B', 'lc-C'].map((requestId) => [requestId, byRequest(requestId)[0].at - sentAt[requestId]]),
+	);
+	process.stdout.write(
+		`\n[erasure lifecycle, n8n ${N8N_VERSION}] webhook answers (ms): ${JSON.stringify(requestMs)}; completion runs: ${runs}; ` +
+			`request → confirmed callback (ms, includes the n8n restart): ${JSON.stringify(toCallback)}; ` +
+			`callbacks per request: ${JSON.stringify(Object.fromEntries(['lc-A', 'lc-B', 'lc-C', 'lc-D'].map((id) => [id, byRequest(id).length])))}\n`,
+	);
+});
+
+test('erasure lifecycle: a CRM that refuses the callback gets the same one again, with the same Idempotency-Key, until it takes it; meanwhile a request near its due date is reported', async () => {
+	bench.emulator.husky.seedCalls([{ call_id: 'call_lc_e', status: 'completed' }] as never);
+	// Received 26 days ago: due in a few days, so a callback the CRM does not take is reported.
+	const accepted = await erasureRequest({ requestId: 'lc-E', receivedAt: daysAgo(26), huskyCallIds: ['call_lc_e'] });
+	expect(accepted.status).toBe(202);
+	expect((accepted.body.records as IDataObject[]).map((record) => record.status)).toEqual(['deleted']);
+	const forE = () => callbacks.filter((callback) => callback.body.requestId === 'lc-E');
+
+	const reportedE = (run: { runData: RunData }) =>
+		outputOf(run.runData, 'Report: replace with your notification').filter((item) => item.requestId === 'lc-E');
+	crmRefusesNext = 1;
+	const refusedRun = await runCompletion();
+	expect(refusedRun.status).toBe('success');
+	expect(forE()).toHaveLength(1);
+	expect(reportedE(refusedRun)).toEqual([expect.objectContaining({ report: 'near_due_date', callbackPending: true, openCalls: [] })]);
+	expect((await rows()).filter((row) => row.erasureRequestId === 'lc-E').map((row) => row.confirmedAt)).toEqual([null]);
+
+	const takenRun = await runCompletion();
+	expect(takenRun.status).toBe('success');
+	expect(reportedE(takenRun)).toEqual([]);
+	expect(forE()).toHaveLength(2);
+	const [refused, taken] = forE();
+	expect([refused.headers['idempotency-key'], taken.headers['idempotency-key']]).toEqual(['lc-E', 'lc-E']);
+	expect(taken.body).toEqual(refused.body);
+	expect(verifyReceipts(taken.body.records, verifyingKeysFrom(bench.receiptPublicKeyPem), 'columns')).toMatchObject({ ok: true });
+	expect((await rows()).filter((row) => row.erasureRequestId === 'lc-E').every((row) => Boolean(row.confirmedAt))).toBe(true);
+
+	expect((await runCompletion()).status).toBe('success');
+	expect(forE()).toHaveLength(2);
+});
+
+test('erasure request: no credential, a receivedAt in the future, no calls, a malformed body: refused, nothing erased, no row written', async () => {
+	bench.emulator.husky.seedCalls([{ call_id: 'call_lc_guarded', status: 'completed' }] as never);
+	const rowsBefore = (await rows()).length;
+	const valid = { requestId: 'lc-F', huskyCallIds: ['call_lc_guarded'] };
+	const refusals: Array<[string, unknown, Record<string, string>, number]> = [
+		['no credential', valid, { 'content-type': 'application/json' }, 403],
+		['a wrong credential', valid, { Authorization: 'Bearer not-the-secret' }, 403],
+		['receivedAt in the future', { ...valid, receivedAt: new Date(Date.now() + 86_400_000).toISOString() }, webhookAuth, 400],
+		['receivedAt not a time', { ...valid, receivedAt: 'yesterday' }, webhookAuth, 400],
+		['no calls', { requestId: 'lc-F', streamCalls: [], huskyCallIds: [] }, webhookAuth, 422],
+		['26 calls', { requestId: 'lc-F', huskyCallIds: Array.from({ length: 26 }, (_, index) => `call_${index}`) }, webhookAuth, 413],
+		['no requestId', { huskyCallIds: ['call_lc_guarded'] }, webhookAuth, 400],
+		['a Stream call without id', { requestId: 'lc-F', streamCalls: [{ type: 'default' }] }, webhookAuth, 400],
+	];
+	for (const [what, body, headers, status] of refusals) {
+		const response = (await postWebhook(bench.n8n.baseUrl, 'erasure-request', body, headers)) as { status: number };
+		expect({ what, status: response.status }).toEqual({ what, status });
+	}
+	expect((bench.emulator.husky.getCall as (id: string) => IDataObject | undefined)('call_lc_guarded')).toBeDefined();
+	expect((await rows()).length).toBe(rowsBefore);
+});
+
+test('residue: neither workflow leaves the personal data of the erased calls in n8n\'s store or logs (the table holds IDs, states, times, receipts)', async () => {
+	const PERSON = {
+		displayName: 'Lifecycle Displayname Quillon',
+		customField: 'lifecycle-custom-field-7731',
+		huskyContactName: 'Lifecycle Contact Marlowe',
+		huskyContactPhone: '+15550199364',
+	};
+	const stream = bench.emulator.stream as unknown as Record<string, (value: IDataObject[]) => void>;
+	stream.seedUsers([{ id: 'lc-person-g', name: PERSON.displayName, custom: { note: PERSON.customField } }]);
+	stream.seedCalls([
+		{ type: 'default', id: 'lc-g1', created_by_user_id: 'lc-person-g', members: ['lc-person-g'], custom: { crm: PERSON.customField } },
+	]);
+	(bench.emulator.husky as unknown as Record<string, (value: IDataObject[]) => void>).seedCalls([
+		{ call_id: 'call_lc_g', status: 'completed', contact_name: PERSON.huskyContactName, contact_number: PERSON.huskyContactPhone },
+	]);
+	expect((await erasureRequest({ requestId: 'lc-G', streamCalls: [{ id: 'lc-g1' }], huskyCallIds: ['call_lc_g'] })).status).toBe(202);
+	await until(
+		async () => {
+			expect((await runCompletion()).status).toBe('success');
+			return callbacks.filter((callback) => callback.body.requestId === 'lc-G');
+		},
+		(found) => found.length === 1,
+		'the callback for lc-G',
+		{ timeoutMs: 120_000, intervalMs: 500 },
+	);
+	const scan = scanN8nStore(readN8nStore(bench.n8n.userFolder), bench.n8n.logs(), Object.values(PERSON)) as { hits: unknown[]; total: number };
+	expect(scan.hits).toEqual([]);
+	expect(scan.total).toBe(0);
+});
+
+test('due by: the same date next month, or the last day of a shorter month, counted from receivedAt', async () => {
+	bench.emulator.husky.seedCalls([
+		{ call_id: 'call_lc_h', status: 'completed' },
+		{ call_id: 'call_lc_i', status: 'completed' },
+	] as never);
+	const jan31 = await erasureRequest({ requestId: 'lc-H', receivedAt: '2026-01-31T22:15:00Z', huskyCallIds: ['call_lc_h'] });
+	expect(jan31.status).toBe(202);
+	expect(jan31.body).toMatchObject({ dueBy: '2026-02-28', records: [{ receivedAt: '2026-01-31T22:15:00.000Z', dueBy: '2026-02-28' }] });
+	const leap = await erasureRequest({ requestId: 'lc-I', receivedAt: '2024-01-31T08:00:00Z', huskyCallIds: ['call_lc_i'] });
+	expect(leap.body).toMatchObject({ dueBy: '2024-02-29' });
+});
