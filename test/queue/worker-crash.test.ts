@@ -115,7 +115,11 @@ async function createListWorkflow(webhookPath: string, { paged = true, settings 
 		...(remove.parameters.options as IDataObject),
 		rerunOfInterruptedRun: "={{ $('Erasure list').first().json.body.rerun === true }}",
 	};
-	remove.credentials = { streamVideoApi: { id: bench.credentials.stream.id, name: bench.credentials.stream.name } };
+	// The example signs its deletes: the worker reads the receipt key too.
+	remove.credentials = {
+		streamVideoApi: { id: bench.credentials.stream.id, name: bench.credentials.stream.name },
+		erasureReceiptKeyApi: { id: bench.credentials.receiptKey.id, name: bench.credentials.receiptKey.name },
+	};
 	// The example's own connections between the nodes used, and the list in front of the first.
 	const connections: IDataObject = {
 		'Erasure list': { main: [[{ node: 'One item per call', type: 'main', index: 0 }]] },
