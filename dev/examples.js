@@ -3,7 +3,7 @@
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
-const { request } = require('undici');
+const { call } = require('./n8n-instance');
 
 const REPO = path.resolve(__dirname, '..');
 
@@ -187,10 +187,10 @@ async function ensureReceiptKeyCredential(n8n, publicKeyFile) {
 	return { id, publicKeyPem, kid: keyId(publicKeyPem) };
 }
 
-/** RFC 7638 key ID of an Ed25519 public key, as the receipts name it. */
+/** The key ID receipts name a public key by: the package's own RFC 7638 thumbprint (dist/, built before any start or test). */
 function keyId(publicKeyPem) {
-	const { x } = crypto.createPublicKey(publicKeyPem).export({ format: 'jwk' });
-	return crypto.createHash('sha256').update(JSON.stringify({ crv: 'Ed25519', kty: 'OKP', x })).digest('base64url');
+	const { verifyingKeysFrom } = require('../dist/nodes/shared/receipts/verify');
+	return verifyingKeysFrom(publicKeyPem)[0].kid;
 }
 
 /**
@@ -224,25 +224,10 @@ async function ensureNamedCredential(n8n, name, type, data) {
 async function postWebhook(baseUrl, pathName, body, headers = {}) {
 	const deadline = Date.now() + 20_000;
 	for (;;) {
-		const response = await request(`${baseUrl}/webhook/${pathName}`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', ...headers },
-			body: typeof body === 'string' ? body : JSON.stringify(body),
-			headersTimeout: 300_000,
-			bodyTimeout: 300_000,
-		});
-		const text = await response.body.text();
-		let json;
-		try {
-			json = text ? JSON.parse(text) : undefined;
-		} catch {
-			json = text;
-		}
-		if (response.statusCode === 404 && text.includes('not registered') && Date.now() < deadline) {
-			await new Promise((resolve) => setTimeout(resolve, 250));
-			continue;
-		}
-		return { status: response.statusCode, body: json };
+		const response = await call('POST', `${baseUrl}/webhook/${pathName}`, { body, headers });
+		const notRegistered = response.status === 404 && JSON.stringify(response.body ?? '').includes('not registered');
+		if (!notRegistered || Date.now() >= deadline) return { status: response.status, body: response.body };
+		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
 }
 
@@ -316,7 +301,8 @@ async function importExamples(n8n, idByType) {
 				reference.id = idByType[type];
 			}
 		}
-		if (workflow.nodes.some((node) => node.type === 'n8n-nodes-base.dataTable')) useDataTables(workflow, await ensureDataTablesOf(n8n, workflow));
+		if (workflow.nodes.some((node) => node.type === 'n8n-nodes-base.dataTable'))
+			useDataTables(workflow, await ensureDataTablesOf(n8n, workflow));
 		const id = await n8n.createWorkflow(workflow);
 		// A webhook-started example is activated so its production URL answers straight away (the AI-agent example's chat
 		// is not: its trigger is a Chat Trigger, opened by whoever sets its login and model).

@@ -122,11 +122,12 @@ async function startN8nCli(options = {}) {
 	};
 }
 
+/** One HTTP call; `body` is sent as JSON, or as is when it is already a string. The answer's body is parsed when it is JSON. */
 async function call(method, url, { body, headers = {} } = {}) {
 	const response = await request(url, {
 		method,
 		headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-		body: body !== undefined ? JSON.stringify(body) : undefined,
+		body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
 		headersTimeout: 300_000,
 		bodyTimeout: 300_000,
 	});
@@ -287,8 +288,7 @@ async function startN8n(options = {}) {
 		deactivate: (id) => api('POST', `/workflows/${id}/deactivate`),
 		/** Calls a production webhook; with responseMode "lastNode" the answer is the last node's items. */
 		webhook: (pathName, body) => call('POST', `${baseUrl}/webhook/${pathName}`, { body }),
-		executions: async (workflowId) =>
-			(await api('GET', `/executions?workflowId=${workflowId}&includeData=true&limit=250`)).data,
+		executions: async (workflowId) => (await api('GET', `/executions?workflowId=${workflowId}&includeData=true&limit=250`)).data,
 		testCredential: async (credentials) => (await rest('POST', '/credentials/test', { credentials })).body,
 		/** The editor's Stop button (n8n 1.x's public API has no stop endpoint). */
 		async stopExecution(id) {
@@ -319,7 +319,11 @@ async function startWorker(options = {}) {
 	if (options.tarball) installPackage(userFolder, options.tarball);
 	const env = await n8nEnv(runtime, userFolder, { QUEUE_HEALTH_CHECK_PORT: String(await freePort()), ...options.env });
 	let logs = '';
-	const child = spawn(runtime.nodeBin, [runtime.n8nBin, 'worker', '--concurrency=5'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+	const child = spawn(runtime.nodeBin, [runtime.n8nBin, 'worker', '--concurrency=5'], {
+		env,
+		stdio: ['ignore', 'pipe', 'pipe'],
+		detached: true,
+	});
 	const capture = (chunk) => (logs += chunk.toString());
 	child.stdout.on('data', capture);
 	child.stderr.on('data', capture);
@@ -382,4 +386,4 @@ function stopProcessGroup(child) {
 	});
 }
 
-module.exports = { startN8n, startN8nCli, startWorker, packPackage, installPackage, freePort, OWNER };
+module.exports = { startN8n, startN8nCli, startWorker, packPackage, installPackage, freePort, call, OWNER };
