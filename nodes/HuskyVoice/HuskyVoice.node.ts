@@ -3,8 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as call from './actions/call';
 import { router } from './actions/router';
-import { credentialTests } from '../../credentials/credentialTests';
-import { erasureReceiptKeyTest } from '../shared/receipts/credentialTest';
+import { credentialTests } from '../shared/credentialTests';
 
 export class HuskyVoice implements INodeType {
 	description: INodeTypeDescription = {
@@ -59,8 +58,8 @@ export class HuskyVoice implements INodeType {
 		],
 	};
 
-	/** The credentials' Test buttons (see credentials/credentialTests.ts). */
-	methods = { credentialTest: { ...credentialTests, erasureReceiptKeyTest } };
+	/** The credentials' Test buttons (see nodes/shared/credentialTests.ts). */
+	methods = { credentialTest: credentialTests };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -6,8 +6,7 @@ import * as recording from './actions/recording';
 import { router } from './actions/router';
 import * as task from './actions/task';
 import * as transcription from './actions/transcription';
-import { credentialTests } from '../../credentials/credentialTests';
-import { erasureReceiptKeyTest } from '../shared/receipts/credentialTest';
+import { credentialTests } from '../shared/credentialTests';
 
 export class StreamVideo implements INodeType {
 	description: INodeTypeDescription = {
@@ -52,8 +51,8 @@ export class StreamVideo implements INodeType {
 		],
 	};
 
-	/** The credentials' Test buttons (see credentials/credentialTests.ts). */
-	methods = { credentialTest: { ...credentialTests, erasureReceiptKeyTest } };
+	/** The credentials' Test buttons (see nodes/shared/credentialTests.ts). */
+	methods = { credentialTest: credentialTests };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

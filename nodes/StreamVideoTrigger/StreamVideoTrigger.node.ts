@@ -5,14 +5,14 @@ import type { ProviderClient } from '../shared/transport';
 import { describeTask, isStreamNotFound, openStreamApi, streamPaths } from '../StreamVideo/transport';
 import { taskIdRule } from '../StreamVideo/descriptions';
 import { optionsCollection, signReceiptsField } from '../shared/descriptions';
-import { erasureReceiptKeyTest, RECEIPT_KEY_CREDENTIAL } from '../shared/receipts/credentialTest';
+import { RECEIPT_KEY_CREDENTIAL } from '../shared/receipts/credentialTest';
 import { attachReceipts, signerIfOn } from '../shared/receipts/runReceipts';
 import { forEachConcurrently } from '../shared/runner';
 import { isTransientFailure } from '../shared/transport';
 import { itemErrorContext } from '../shared/types';
 import { parseIdList, requireId } from '../shared/validation';
 import { EmittedTasks, type TriggerState } from './emittedTasks';
-import { credentialTests } from '../../credentials/credentialTests';
+import { credentialTests } from '../shared/credentialTests';
 
 /** Polls that may fail in a row for transient reasons before the failure is reported. */
 const TRANSIENT_POLLS_BEFORE_ERROR = 3;
@@ -111,8 +111,8 @@ export class StreamVideoTrigger implements INodeType {
 		],
 	};
 
-	/** The credentials' Test buttons (see credentials/credentialTests.ts). */
-	methods = { credentialTest: { ...credentialTests, erasureReceiptKeyTest } };
+	/** The credentials' Test buttons (see nodes/shared/credentialTests.ts). */
+	methods = { credentialTest: credentialTests };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const manual = this.getMode() === 'manual';
