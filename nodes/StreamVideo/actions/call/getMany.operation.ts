@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, jsonParse, updateDisplayOptions } from 'n8n-workflow';
 
 import { filtersCollection, optionsCollection, simplifyField, transportOptions } from '../../../shared/descriptions';
+import { itemParameter } from '../../../shared/parameters';
 import { parseIdList, requireId } from '../../../shared/validation';
 import { userIdRule } from '../../descriptions';
 import { minimalCall } from '../../minimal';
@@ -155,11 +156,12 @@ export function buildFilterConditions(filters: IDataObject, parse: FilterParsers
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, session: StreamSession): Promise<IDataObject[]> {
-	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
-	const limit = returnAll ? Number.POSITIVE_INFINITY : (this.getNodeParameter('limit', itemIndex) as number);
-	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const simplify = this.getNodeParameter('simplify', itemIndex, true) === true;
+	// Read as the runner's checks read them: a value resolved for those checks is not resolved again.
+	const returnAll = itemParameter<boolean>(this, 'returnAll', itemIndex);
+	const limit = returnAll ? Number.POSITIVE_INFINITY : itemParameter<number>(this, 'limit', itemIndex);
+	const filters = itemParameter<IDataObject>(this, 'filters', itemIndex, {});
+	const options = itemParameter<IDataObject>(this, 'options', itemIndex, {});
+	const simplify = itemParameter(this, 'simplify', itemIndex, true) === true;
 	const [sortField, sortDirection] = String(options.sort ?? 'created_at:1').split(':');
 	const filterConditions = buildFilterConditions(filters, {
 		raw: (raw) => {

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { idParameter } from '../../../shared/parameters';
+import { idParameter, itemParameter } from '../../../shared/parameters';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { filtersCollection, optionsCollection, simplifyField, transportOptions } from '../../../shared/descriptions';
@@ -32,12 +32,12 @@ export function getManyFilesOperation(files: CallFileResource) {
 		async execute(this: IExecuteFunctions, itemIndex: number, session: StreamSession): Promise<IDataObject[]> {
 			const callType = idParameter(this, callTypeRule, itemIndex);
 			const callId = idParameter(this, callIdRule, itemIndex);
-			const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+			const filters = itemParameter<IDataObject>(this, 'filters', itemIndex, {});
 			const endedBefore = filters.endedBefore ? Date.parse(String(filters.endedBefore)) : undefined;
 			if (endedBefore !== undefined && Number.isNaN(endedBefore)) {
 				throw new NodeOperationError(this.getNode(), `Ended Before "${String(filters.endedBefore)}" is not a date`, { itemIndex });
 			}
-			const simplify = this.getNodeParameter('simplify', itemIndex, true) === true;
+			const simplify = itemParameter(this, 'simplify', itemIndex, true) === true;
 			const response = await listFiles(session, files, callType, callId, itemIndex);
 			return entriesOf(response, files)
 				.map((entry) => ({ entry, minimal: minimalFile(entry, callType, callId) }))
