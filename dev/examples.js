@@ -53,6 +53,10 @@ const REQUESTS_TABLE = {
 		{ name: 'receipt', type: 'string' },
 		{ name: 'completionReceipt', type: 'string' },
 		{ name: 'confirmedAt', type: 'string' },
+		// The callback's hold: a completion run that is sending a request's callback claims its rows (callbackBy: its
+		// execution ID) until callbackNotBefore, so two runs at once never both send it. Written as receivedAt at first.
+		{ name: 'callbackBy', type: 'string' },
+		{ name: 'callbackNotBefore', type: 'string' },
 	],
 };
 
