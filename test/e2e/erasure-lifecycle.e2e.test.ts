@@ -31,6 +31,8 @@ interface Callback {
 const callbacks: Callback[] = [];
 /** How many of the next callbacks the CRM stand-in refuses with 503 (recorded all the same). */
 let crmRefusesNext = 0;
+/** How long the CRM stand-in takes to answer a callback it takes. */
+let crmAnswersAfterMs = 0;
 let crm: Server;
 let crmUrl: string;
 
@@ -50,7 +52,7 @@ beforeAll(async () => {
 				response.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"try again later"}');
 				return;
 			}
-			response.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true}');
+			setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true}'), crmAnswersAfterMs);
 		});
 	});
 	await new Promise<void>((resolve) => crm.listen(0, '127.0.0.1', resolve));
@@ -297,6 +299,27 @@ test('erasure lifecycle: a CRM that refuses the callback gets the same one again
 
 	expect((await runCompletion()).status).toBe('success');
 	expect(forE()).toHaveLength(2);
+});
+
+test('two completion runs at once (a run longer than the schedule, a backlog after an outage): the CRM gets one callback', async () => {
+	bench.emulator.husky.seedCalls([{ call_id: 'call_lc_j', status: 'completed' }] as never);
+	expect((await erasureRequest({ requestId: 'lc-J', huskyCallIds: ['call_lc_j'] })).status).toBe(202);
+	// The CRM takes 2 s to answer: both runs find the request finished and unconfirmed before either marks it.
+	crmAnswersAfterMs = 2000;
+	try {
+		const [first, second] = await Promise.all([runCompletion(), runCompletion()]);
+		expect([first.status, second.status]).toEqual(['success', 'success']);
+		const sentBy = [first, second].map((run) => outputOf(run.runData, 'Confirm to the CRM').filter((item) => item.received).length);
+		expect(sentBy.sort()).toEqual([0, 1]);
+	} finally {
+		crmAnswersAfterMs = 0;
+	}
+	expect(callbacks.filter((callback) => callback.body.requestId === 'lc-J')).toHaveLength(1);
+	const [row] = (await rows()).filter((candidate) => candidate.erasureRequestId === 'lc-J');
+	expect(row.confirmedAt).toEqual(expect.any(String));
+	// A later run sends nothing more.
+	expect((await runCompletion()).status).toBe('success');
+	expect(callbacks.filter((callback) => callback.body.requestId === 'lc-J')).toHaveLength(1);
 });
 
 test('erasure request: no credential, a receivedAt in the future, no calls, a malformed body: refused, nothing erased, no row written', async () => {
