@@ -472,3 +472,21 @@ test('erasure request by streamUserId: an invalid user ID (400), a person with m
 	expect(husky.status).toBe(202);
 	expect((husky.body.records as IDataObject[]).map((record) => `${record.provider} ${record.callId} ${record.status}`)).toEqual(['huskyVoice call_lc_q deleted']);
 });
+
+test('erasure request by streamUserId: a Stream search that fails refuses the request (502); nothing erased, no row written', async () => {
+	const { emulator } = bench;
+	emulator.stream.seedCalls([{ type: 'default', id: 'lc-r1', members: ['lc-person-r'] }] as never);
+	emulator.husky.seedCalls([{ call_id: 'call_lc_r', status: 'completed' }] as never);
+	const rowsBefore = (await rows()).length;
+	emulator.faults.add({ provider: 'stream', method: 'POST', path: '/video/calls$', type: 'status', status: 403 });
+	try {
+		const response = await erasureRequest({ requestId: 'lc-R', streamUserId: 'lc-person-r', huskyCallIds: ['call_lc_r'] });
+		expect(response.status).toBe(502);
+		expect(response.body.error).toMatch(/could not be searched.*nothing was erased/);
+	} finally {
+		emulator.faults.clear();
+	}
+	expect((emulator.stream.getCall as (type: string, id: string) => IDataObject | undefined)('default', 'lc-r1')?.deleted).toBe(false);
+	expect((emulator.husky.getCall as (id: string) => IDataObject | undefined)('call_lc_r')).toBeDefined();
+	expect((await rows()).length).toBe(rowsBefore);
+});
