@@ -385,3 +385,131 @@ test('due by: the same date next month, or the last day of a shorter month, coun
 	const leap = await erasureRequest({ requestId: 'lc-I', receivedAt: '2024-01-31T08:00:00Z', huskyCallIds: ['call_lc_i'] });
 	expect(leap.body).toMatchObject({ dueBy: '2024-02-29' });
 });
+
+test('erasure request by streamUserId: the calls the person was a member of or created, once each and once with the listed ones, started; a live call left out with its row; a re-delivery searches nothing', async () => {
+	const { emulator } = bench;
+	emulator.stream.seedCalls([
+		{ type: 'default', id: 'lc-p-member', ended_at: daysAgo(40), members: ['lc-person-p', 'agent-1'] },
+		// Created by the person, who is not a member of it.
+		{ type: 'default', id: 'lc-p-created', ended_at: daysAgo(3), created_by_user_id: 'lc-person-p', members: ['agent-1'] },
+		// Member and creator: found by both searches, one row.
+		{ type: 'default', id: 'lc-p-both', ended_at: daysAgo(2), created_by_user_id: 'lc-person-p', members: ['lc-person-p'] },
+		// Also listed in streamCalls: one row.
+		{ type: 'audio_room', id: 'lc-p-listed', ended_at: daysAgo(1), members: ['lc-person-p'] },
+		// Everyone left without ending it: not live, erased.
+		{ type: 'default', id: 'lc-p-open', ended_at: null, members: ['lc-person-p'] },
+		// People in it right now: not deleted (that would end it), its row says so.
+		{ type: 'default', id: 'lc-p-live', ended_at: null, members: ['lc-person-p'], participants: ['lc-person-p'] },
+		{ type: 'default', id: 'lc-p-other', ended_at: daysAgo(1), created_by_user_id: 'agent-1', members: ['agent-1'] },
+	] as never);
+	emulator.husky.seedCalls([{ call_id: 'call_lc_p', status: 'completed' }] as never);
+	const request = {
+		requestId: 'lc-P',
+		streamUserId: 'lc-person-p',
+		streamCalls: [{ type: 'audio_room', id: 'lc-p-listed' }, { id: 'lc-p-member' }],
+		huskyCallIds: ['call_lc_p'],
+	};
+	const answer = await erasureRequest(request);
+	expect(answer.status).toBe(202);
+	expect(answer.body).toMatchObject({ accepted: true, requestId: 'lc-P', redelivered: false });
+	const records = answer.body.records as IDataObject[];
+	const line = (record: IDataObject) => `${record.provider} ${record.callType ?? '-'} ${record.callId} ${record.status}`;
+	const expected = [
+		'huskyVoice - call_lc_p deleted',
+		'streamVideo audio_room lc-p-listed pending',
+		'streamVideo default lc-p-both pending',
+		'streamVideo default lc-p-created pending',
+		'streamVideo default lc-p-live live_left_out',
+		'streamVideo default lc-p-member pending',
+		'streamVideo default lc-p-open pending',
+	];
+	expect(records.map(line).sort()).toEqual(expected);
+	for (const record of records.filter((entry) => entry.status === 'pending')) {
+		expect(record).toMatchObject({ taskId: expect.any(String), deleteAttempts: 1 });
+		expect(record.finishedAt).toBeUndefined();
+	}
+	const live = records.find((record) => record.callId === 'lc-p-live')!;
+	expect(live.taskId).toBeUndefined();
+	expect(live.receipt).toBeUndefined();
+	expect(live).toMatchObject({ deleteAttempts: 0, finishedAt: expect.any(String), error: expect.stringMatching(/live.*left out/) });
+	// The deletes' receipts: each node run whole in the answer (a live call has no delete, so no receipt).
+	expect(verifyReceipts(records.filter((record) => record.status !== 'live_left_out'), verifyingKeysFrom(bench.receiptPublicKeyPem), 'columns')).toMatchObject({ ok: true });
+
+	const getCall = emulator.stream.getCall as (type: string, id: string) => IDataObject | undefined;
+	for (const [type, id] of [['audio_room', 'lc-p-listed'], ['default', 'lc-p-member'], ['default', 'lc-p-created'], ['default', 'lc-p-both'], ['default', 'lc-p-open']]) {
+		expect({ id, deleted: getCall(type, id)?.deleted }).toEqual({ id, deleted: true });
+	}
+	for (const id of ['lc-p-live', 'lc-p-other']) expect({ id, deleted: getCall('default', id)?.deleted }).toEqual({ id, deleted: false });
+	expect((emulator.husky.getCall as (id: string) => IDataObject | undefined)('call_lc_p')).toBeUndefined();
+	// One hard delete per call, none twice.
+	const deletes = emulator.log.entries().filter((entry) => /\/lc-p-[a-z]+\/delete$/.test(entry.path));
+	expect(deletes.map((entry) => entry.path).sort()).toEqual(
+		['audio_room/lc-p-listed', 'default/lc-p-both', 'default/lc-p-created', 'default/lc-p-member', 'default/lc-p-open'].map((cid) => `/stream/api/v2/video/call/${cid}/delete`),
+	);
+
+	const table = (await rows()).filter((row) => row.erasureRequestId === 'lc-P');
+	expect(table.map(line).sort()).toEqual(expected);
+	expect(table.find((row) => row.callId === 'lc-p-live')).toMatchObject({ taskId: null, receipt: null, deleteAttempts: 0 });
+
+	// Re-delivered: the rows answer, Stream is neither searched nor asked to delete.
+	const logged = emulator.log.entries().length;
+	const again = await erasureRequest(request);
+	expect(again.status).toBe(202);
+	expect(again.body).toMatchObject({ accepted: true, requestId: 'lc-P', redelivered: true });
+	expect((again.body.records as IDataObject[]).map(line).sort()).toEqual(expected);
+	expect(emulator.log.entries().slice(logged).filter((entry) => entry.provider === 'stream' || /\/video\//.test(entry.path))).toEqual([]);
+	expect((await rows()).filter((row) => row.erasureRequestId === 'lc-P')).toHaveLength(expected.length);
+});
+
+test('erasure request by streamUserId: an invalid user ID (400), a person with more calls than one request erases (413) and a person with no calls (422) are refused; nothing erased, no row written', async () => {
+	const { emulator } = bench;
+	emulator.stream.seedCalls(
+		Array.from({ length: 101 }, (_, index) => ({
+			type: 'default',
+			id: `lc-q-${String(index).padStart(3, '0')}`,
+			members: ['lc-person-q'],
+			created_by_user_id: index % 2 === 0 ? 'lc-person-q' : 'agent-1',
+		})) as never,
+	);
+	emulator.husky.seedCalls([{ call_id: 'call_lc_q', status: 'completed' }] as never);
+	const rowsBefore = (await rows()).length;
+	const deletesBefore = emulator.log.entries().filter((entry) => /\/delete$/.test(entry.path) || entry.method === 'DELETE').length;
+	const refusals: Array<[string, IDataObject, number, RegExp]> = [
+		['an invalid streamUserId', { requestId: 'lc-Q1', streamUserId: 'not a user!', huskyCallIds: ['call_lc_q'] }, 400, /streamUserId must be a Stream user ID/],
+		['a streamUserId that is not text', { requestId: 'lc-Q1', streamUserId: 42 }, 400, /streamUserId must be a Stream user ID/],
+		['more calls than the bound', { requestId: 'lc-Q2', streamUserId: 'lc-person-q', huskyCallIds: ['call_lc_q'] }, 413, /lc-person-q has at least 101 calls.*at most 100.*nothing was erased.*bulk/],
+		['a person with no calls and nothing else', { requestId: 'lc-Q3', streamUserId: 'lc-nobody' }, 422, /lc-nobody has no calls/],
+	];
+	for (const [what, body, status, error] of refusals) {
+		const response = await erasureRequest(body);
+		expect({ what, status: response.status }).toEqual({ what, status });
+		expect({ what, error: response.body.error }).toEqual({ what, error: expect.stringMatching(error) });
+	}
+	expect((emulator.stream.listCalls as () => IDataObject[])().filter((call) => String(call.id).startsWith('lc-q-') && call.deleted)).toEqual([]);
+	expect(emulator.log.entries().filter((entry) => /\/delete$/.test(entry.path) || entry.method === 'DELETE').length).toBe(deletesBefore);
+	expect((emulator.husky.getCall as (id: string) => IDataObject | undefined)('call_lc_q')).toBeDefined();
+	expect((await rows()).length).toBe(rowsBefore);
+
+	// A person with no Stream calls, with HuskyVoice calls: accepted, those erased.
+	const husky = await erasureRequest({ requestId: 'lc-Q4', streamUserId: 'lc-nobody', huskyCallIds: ['call_lc_q'] });
+	expect(husky.status).toBe(202);
+	expect((husky.body.records as IDataObject[]).map((record) => `${record.provider} ${record.callId} ${record.status}`)).toEqual(['huskyVoice call_lc_q deleted']);
+});
+
+test('erasure request by streamUserId: a Stream search that fails refuses the request (502); nothing erased, no row written', async () => {
+	const { emulator } = bench;
+	emulator.stream.seedCalls([{ type: 'default', id: 'lc-r1', members: ['lc-person-r'] }] as never);
+	emulator.husky.seedCalls([{ call_id: 'call_lc_r', status: 'completed' }] as never);
+	const rowsBefore = (await rows()).length;
+	emulator.faults.add({ provider: 'stream', method: 'POST', path: '/video/calls$', type: 'status', status: 403 });
+	try {
+		const response = await erasureRequest({ requestId: 'lc-R', streamUserId: 'lc-person-r', huskyCallIds: ['call_lc_r'] });
+		expect(response.status).toBe(502);
+		expect(response.body.error).toMatch(/could not be searched.*nothing was erased/);
+	} finally {
+		emulator.faults.clear();
+	}
+	expect((emulator.stream.getCall as (type: string, id: string) => IDataObject | undefined)('default', 'lc-r1')?.deleted).toBe(false);
+	expect((emulator.husky.getCall as (id: string) => IDataObject | undefined)('call_lc_r')).toBeDefined();
+	expect((await rows()).length).toBe(rowsBefore);
+});
