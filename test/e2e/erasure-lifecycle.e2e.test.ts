@@ -459,6 +459,32 @@ test('erasure request by streamUserId: the calls the person was a member of or c
 	expect((again.body.records as IDataObject[]).map(line).sort()).toEqual(expected);
 	expect(emulator.log.entries().slice(logged).filter((entry) => entry.provider === 'stream' || /\/video\//.test(entry.path))).toEqual([]);
 	expect((await rows()).filter((row) => row.erasureRequestId === 'lc-P')).toHaveLength(expected.length);
+
+	// Completion: once the tasks finish, the CRM hears that the request is not complete (a call was left out), and the
+	// left-out call is reported.
+	const reports: IDataObject[] = [];
+	const [callback] = await until(
+		async () => {
+			const run = await runCompletion();
+			expect(run.status).toBe('success');
+			reports.push(...outputOf(run.runData, 'Report: replace with your notification'));
+			return callbacks.filter((candidate) => candidate.body.requestId === 'lc-P');
+		},
+		(found) => found.length === 1,
+		'the callback for lc-P',
+		{ timeoutMs: 120_000, intervalMs: 500 },
+	);
+	expect(callback.body.complete).toBe(false);
+	expect(callback.body.records.map((record) => `${record.callId} ${record.status}`).sort()).toEqual([
+		'call_lc_p deleted',
+		'lc-p-both completed',
+		'lc-p-created completed',
+		'lc-p-listed completed',
+		'lc-p-live live_left_out',
+		'lc-p-member completed',
+		'lc-p-open completed',
+	]);
+	expect(reports).toEqual(expect.arrayContaining([expect.objectContaining({ report: 'live_call_left_out', requestId: 'lc-P', callId: 'lc-p-live' })]));
 });
 
 test('erasure request by streamUserId: an invalid user ID (400), a person with more calls than one request erases (413) and a person with no calls (422) are refused; nothing erased, no row written', async () => {
