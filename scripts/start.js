@@ -53,7 +53,9 @@ async function main() {
 	process.stdout.write(`Starting n8n ${N8N_VERSION} with n8n-nodes-call-deletion (the first start installs n8n; later starts take ~30 s)...\n`);
 	let n8n;
 	try {
-		n8n = await startN8n({ port: N8N_PORT, userFolder: USER_FOLDER, tarball: packPackage() });
+		// A pool of SQLite connections, as n8n 2.x has by default: n8n 1.x's default single connection can lose data table
+		// rows written by two executions at once (docs/erasure-lifecycle.md, "n8n 1.x").
+		n8n = await startN8n({ port: N8N_PORT, userFolder: USER_FOLDER, tarball: packPackage(), env: { DB_SQLITE_POOL_SIZE: '3' } });
 	} catch (error) {
 		await emulator.close();
 		throw error;

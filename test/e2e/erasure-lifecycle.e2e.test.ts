@@ -58,7 +58,9 @@ beforeAll(async () => {
 	await new Promise<void>((resolve) => crm.listen(0, '127.0.0.1', resolve));
 	crmUrl = `http://127.0.0.1:${(crm.address() as AddressInfo).port}/erasure-callbacks`;
 
-	bench = await bootRealN8n();
+	// n8n 1.x must be given a pool of SQLite connections for these examples (2.x has one by default): with its default
+	// single connection, executions writing a data table at once can lose rows (docs/erasure-lifecycle.md, "n8n 1.x").
+	bench = await bootRealN8n({ DB_SQLITE_POOL_SIZE: '3' });
 	const webhook = (await ensureWebhookCredential(bench.n8n)) as { id: string; type: string; header: string; value: string };
 	webhookAuth = { [webhook.header]: webhook.value };
 	const idByType = Object.fromEntries(Object.values(bench.credentials).map((credential) => [credential.type, credential.id]));
@@ -99,7 +101,7 @@ async function rows(): Promise<IDataObject[]> {
 type RunData = Record<string, Array<{ data?: { main: Array<Array<{ json: IDataObject }> | null> } }>>;
 
 /** Runs the completion workflow as the editor's "Execute workflow" button does, and waits until it has finished. */
-async function runCompletion(): Promise<{ status: string; runData: RunData }> {
+async function runCompletion(): Promise<{ status: string; runData: RunData; error?: unknown }> {
 	const started = await bench.n8n.rest('POST', `/workflows/${completionId}/run`, { triggerToStartFrom: { name: 'Every 5 minutes' } });
 	const executionId = (started.body?.data as IDataObject)?.executionId;
 	if (!executionId) throw new Error(`manual run did not start: ${JSON.stringify(started.body)}`);
@@ -110,7 +112,12 @@ async function runCompletion(): Promise<{ status: string; runData: RunData }> {
 		{ timeoutMs: 180_000, intervalMs: 300, describe: (candidate) => String(candidate.status) },
 	);
 	const resultData = (execution.data as IDataObject)?.resultData as IDataObject;
-	return { status: String(execution.status), runData: (resultData?.runData ?? {}) as RunData };
+	const error = resultData?.error as IDataObject | undefined;
+	return {
+		status: String(execution.status),
+		runData: (resultData?.runData ?? {}) as RunData,
+		...(error ? { error: { message: error.message, description: error.description, node: (error.node as IDataObject)?.name } } : {}),
+	};
 }
 const outputOf = (runData: RunData, node: string) => (runData[node]?.[0]?.data?.main[0] ?? []).map((item) => item.json);
 
@@ -307,10 +314,13 @@ test('two completion runs at once (a run longer than the schedule, a backlog aft
 	// The CRM takes 2 s to answer: both runs find the request finished and unconfirmed before either marks it.
 	crmAnswersAfterMs = 2000;
 	try {
-		const [first, second] = await Promise.all([runCompletion(), runCompletion()]);
-		expect([first.status, second.status]).toEqual(['success', 'success']);
-		const sentBy = [first, second].map((run) => outputOf(run.runData, 'Confirm to the CRM').filter((item) => item.received).length);
-		expect(sentBy.sort()).toEqual([0, 1]);
+		const both = await Promise.all([runCompletion(), runCompletion()]);
+		expect(both.map((run) => [run.status, run.error])).toEqual([
+			['success', undefined],
+			['success', undefined],
+		]);
+		const sentBy = both.map((run) => outputOf(run.runData, 'Confirm to the CRM').filter((item) => item.received).length);
+		expect(sentBy.reduce((sum, sent) => sum + sent, 0)).toBe(1);
 	} finally {
 		crmAnswersAfterMs = 0;
 	}
@@ -354,13 +364,14 @@ test('residue: neither workflow leaves the personal data of the erased calls in 
 	const stream = bench.emulator.stream as unknown as Record<string, (value: IDataObject[]) => void>;
 	stream.seedUsers([{ id: 'lc-person-g', name: PERSON.displayName, custom: { note: PERSON.customField } }]);
 	stream.seedCalls([
-		{ type: 'default', id: 'lc-g1', created_by_user_id: 'lc-person-g', members: ['lc-person-g'], custom: { crm: PERSON.customField } },
+		{ type: 'default', id: 'lc-g1', ended_at: daysAgo(1), created_by_user_id: 'lc-person-g', members: ['lc-person-g'], custom: { crm: PERSON.customField } },
 	]);
 	(bench.emulator.husky as unknown as Record<string, (value: IDataObject[]) => void>).seedCalls([
 		{ call_id: 'call_lc_g', status: 'completed', contact_name: PERSON.huskyContactName, contact_number: PERSON.huskyContactPhone },
 	]);
-	expect((await erasureRequest({ requestId: 'lc-G', streamCalls: [{ id: 'lc-g1' }], huskyCallIds: ['call_lc_g'] })).status).toBe(202);
-	await until(
+	// By the person's user ID: the search's answers (members, custom data) pass through the request workflow too.
+	expect((await erasureRequest({ requestId: 'lc-G', streamUserId: 'lc-person-g', huskyCallIds: ['call_lc_g'] })).status).toBe(202);
+	const [callbackG] = await until(
 		async () => {
 			expect((await runCompletion()).status).toBe('success');
 			return callbacks.filter((callback) => callback.body.requestId === 'lc-G');
@@ -369,6 +380,7 @@ test('residue: neither workflow leaves the personal data of the erased calls in 
 		'the callback for lc-G',
 		{ timeoutMs: 120_000, intervalMs: 500 },
 	);
+	expect(callbackG.body.records.map((record) => `${record.callId} ${record.status}`).sort()).toEqual(['call_lc_g deleted', 'lc-g1 completed']);
 	const scan = scanN8nStore(readN8nStore(bench.n8n.userFolder), bench.n8n.logs(), Object.values(PERSON)) as { hits: unknown[]; total: number };
 	expect(scan.hits).toEqual([]);
 	expect(scan.total).toBe(0);
@@ -538,4 +550,39 @@ test('erasure request by streamUserId: a Stream search that fails refuses the re
 	expect((emulator.stream.getCall as (type: string, id: string) => IDataObject | undefined)('default', 'lc-r1')?.deleted).toBe(false);
 	expect((emulator.husky.getCall as (id: string) => IDataObject | undefined)('call_lc_r')).toBeDefined();
 	expect((await rows()).length).toBe(rowsBefore);
+});
+
+test('erasure request: rows that cannot be written: 503 with the records of the erasures started and their receipts, no partial rows left; sent again, it starts over', async () => {
+	const { projectId, dataTableId } = requestTable;
+	bench.emulator.husky.seedCalls([
+		{ call_id: 'call_lc_k1', status: 'completed' },
+		{ call_id: 'call_lc_k2', status: 'completed' },
+	] as never);
+	// The table loses a column the rows need (say, someone removed it in the Data tables page): every write fails.
+	const columns = await bench.n8n.rest('GET', `/projects/${projectId}/data-tables/${dataTableId}/columns`);
+	const column = ((columns.body.data ?? []) as IDataObject[]).find((candidate) => candidate.name === 'completionReceipt');
+	expect(column).toBeDefined();
+	expect((await bench.n8n.rest('DELETE', `/projects/${projectId}/data-tables/${dataTableId}/columns/${column!.id}`)).status).toBe(200);
+	try {
+		const refused = await erasureRequest({ requestId: 'lc-K', huskyCallIds: ['call_lc_k1', 'call_lc_k2'] });
+		expect(refused.status).toBe(503);
+		expect(refused.body).toMatchObject({ accepted: false, requestId: 'lc-K', error: expect.stringMatching(/could not be recorded.*Send the request again/s) });
+		// The erasures happened: the answer is their record, receipts included.
+		const records = refused.body.records as IDataObject[];
+		expect(records.map((record) => `${record.callId} ${record.status}`)).toEqual(['call_lc_k1 deleted', 'call_lc_k2 deleted']);
+		expect(verifyReceipts(records, verifyingKeysFrom(bench.receiptPublicKeyPem), 'columns')).toMatchObject({ ok: true });
+		expect((bench.emulator.husky.getCall as (id: string) => IDataObject | undefined)('call_lc_k1')).toBeUndefined();
+		expect((await rows()).filter((row) => row.erasureRequestId === 'lc-K')).toEqual([]);
+	} finally {
+		await ensureDataTable(bench.n8n, REQUESTS_TABLE);
+	}
+	// Sent again once the table is whole: it starts over; the calls are already gone, and say so.
+	const again = await erasureRequest({ requestId: 'lc-K', huskyCallIds: ['call_lc_k1', 'call_lc_k2'] });
+	expect(again.status).toBe(202);
+	expect(again.body).toMatchObject({ accepted: true, redelivered: false });
+	expect((again.body.records as IDataObject[]).map((record) => `${record.callId} ${record.status}`)).toEqual([
+		'call_lc_k1 not_found',
+		'call_lc_k2 not_found',
+	]);
+	expect((await rows()).filter((row) => row.erasureRequestId === 'lc-K')).toHaveLength(2);
 });
