@@ -586,3 +586,14 @@ test('erasure request: rows that cannot be written: 503 with the records of the 
 	]);
 	expect((await rows()).filter((row) => row.erasureRequestId === 'lc-K')).toHaveLength(2);
 });
+
+test('six requests at the same moment (a CRM sending a burst): each answered 202, each with its row', async () => {
+	const ids = Array.from({ length: 6 }, (_, index) => `call_lc_burst${index}`);
+	bench.emulator.husky.seedCalls(ids.map((call_id) => ({ call_id, status: 'completed' })) as never);
+	const answers = await Promise.all(ids.map((callId, index) => erasureRequest({ requestId: `lc-burst-${index}`, huskyCallIds: [callId] })));
+	expect(answers.map((answer) => answer.status)).toEqual(ids.map(() => 202));
+	const kept = (await rows()).filter((row) => String(row.erasureRequestId).startsWith('lc-burst-'));
+	expect(kept.map((row) => `${row.erasureRequestId} ${row.callId} ${row.status}`).sort()).toEqual(
+		ids.map((callId, index) => `lc-burst-${index} ${callId} deleted`),
+	);
+});
