@@ -597,3 +597,24 @@ test('six requests at the same moment (a CRM sending a burst): each answered 202
 		ids.map((callId, index) => `lc-burst-${index} ${callId} deleted`),
 	);
 });
+
+// Last in this file: it removes the column every row is found by, and the rows written before lose it.
+test('erasure request: a data table it cannot read: 503, nothing erased, nothing written', async () => {
+	const { projectId, dataTableId } = requestTable;
+	bench.emulator.husky.seedCalls([{ call_id: 'call_lc_l', status: 'completed' }] as never);
+	const columns = await bench.n8n.rest('GET', `/projects/${projectId}/data-tables/${dataTableId}/columns`);
+	const column = ((columns.body.data ?? []) as IDataObject[]).find((candidate) => candidate.name === 'erasureRequestId');
+	expect((await bench.n8n.rest('DELETE', `/projects/${projectId}/data-tables/${dataTableId}/columns/${column!.id}`)).status).toBe(200);
+	const rowsBefore = (await rows()).length;
+	const deletesBefore = bench.emulator.log.entries().filter((entry) => entry.method === 'DELETE' || /\/delete$/.test(entry.path)).length;
+	try {
+		const refused = await erasureRequest({ requestId: 'lc-L', huskyCallIds: ['call_lc_l'] });
+		expect(refused.status).toBe(503);
+		expect(refused.body).toMatchObject({ accepted: false, error: expect.stringMatching(/could not be read.*nothing was started/s) });
+		expect((bench.emulator.husky.getCall as (id: string) => IDataObject | undefined)('call_lc_l')).toBeDefined();
+		expect(bench.emulator.log.entries().filter((entry) => entry.method === 'DELETE' || /\/delete$/.test(entry.path)).length).toBe(deletesBefore);
+		expect((await rows()).length).toBe(rowsBefore);
+	} finally {
+		await ensureDataTable(bench.n8n, REQUESTS_TABLE);
+	}
+});
