@@ -87,6 +87,18 @@ async function ensureDataTable(n8n, table) {
 	return { projectId, dataTableId };
 }
 
+/** Every row of a data table, read through n8n's REST API page by page, as the Data tables page reads them. */
+async function dataTableRows(n8n, { projectId, dataTableId }) {
+	const rows = [];
+	for (;;) {
+		const page = await n8n.rest('GET', `/projects/${projectId}/data-tables/${dataTableId}/rows?take=100&skip=${rows.length}`);
+		if (page.status !== 200) throw new Error(`data table rows → ${page.status}: ${JSON.stringify(page.body).slice(0, 500)}`);
+		const { count, data } = page.body.data;
+		rows.push(...data);
+		if (data.length === 0 || rows.length >= count) return rows;
+	}
+}
+
 /** The audit data table in the owner's personal project, created when missing; answers its project and table IDs. */
 const ensureAuditTable = (n8n) => ensureDataTable(n8n, AUDIT_TABLE);
 
@@ -326,6 +338,7 @@ module.exports = {
 	AUDIT_TABLE,
 	REQUESTS_TABLE,
 	DATA_TABLES,
+	dataTableRows,
 	WEBHOOK_CREDENTIAL,
 	ensureWebhookCredential,
 	RECEIPT_KEY_CREDENTIAL,

@@ -95,6 +95,21 @@ async function agentWorkflow(path: string, tools: IDataObject[], { streaming = f
 	});
 }
 
+/** Sends the prompt to a new agent workflow with these tools (active only meanwhile): its answer and its execution. */
+async function askAgent(pathPrefix: string, tools: IDataObject[], prompt: string, options: { streaming?: boolean } = {}) {
+	const path = `${pathPrefix}-${Date.now()}`;
+	const workflowId = await agentWorkflow(path, tools, options);
+	await bench.n8n.activate(workflowId);
+	let response: { status: number; body: unknown };
+	try {
+		response = await callWebhook(bench, path, { prompt });
+	} finally {
+		await bench.n8n.deactivate(workflowId);
+	}
+	const [execution] = await settledExecutions(bench.n8n, workflowId);
+	return { response, execution };
+}
+
 const FIND_CALLS = {
 	name: 'Find calls',
 	parameters: {
@@ -143,16 +158,11 @@ describe(`Stream Video as AI agent tools (n8n ${N8N_VERSION}, AI Agent ${AGENT_V
 			{ name: 'Delete_call', arguments: { callId: 'ai-call-1' } },
 		]);
 
-		const path = `ai-agent-${Date.now()}`;
-		const workflowId = await agentWorkflow(path, [FIND_CALLS, DELETE_CALL]);
-		await bench.n8n.activate(workflowId);
-		let response: { status: number; body: unknown };
-		try {
-			response = await callWebhook(bench, path, { prompt: `Find the calls of Stream user ${PERSON.userId} and delete call ai-call-1.` });
-		} finally {
-			await bench.n8n.deactivate(workflowId);
-		}
-		const [execution] = await settledExecutions(bench.n8n, workflowId);
+		const { response, execution } = await askAgent(
+			'ai-agent',
+			[FIND_CALLS, DELETE_CALL],
+			`Find the calls of Stream user ${PERSON.userId} and delete call ai-call-1.`,
+		);
 		expect(execution.status).toBe('success');
 		expect(response.status).toBe(200);
 
@@ -215,16 +225,7 @@ describe(`Stream Video as AI agent tools (n8n ${N8N_VERSION}, AI Agent ${AGENT_V
 	test('streaming: with the webhook streaming its answer, the agent streams, the model answers in server-sent events, and the delete still runs once', async () => {
 		bench.emulator.stream.seedCalls([{ type: 'default', id: 'ai-stream-1', ended_at: daysAgo(2) }] as never);
 		bench.emulator.openai.plan([{ name: 'Delete_call', arguments: { callId: 'ai-stream-1' } }]);
-		const path = `ai-agent-stream-${Date.now()}`;
-		const workflowId = await agentWorkflow(path, [DELETE_CALL], { streaming: true });
-		await bench.n8n.activate(workflowId);
-		let response: { status: number; body: unknown };
-		try {
-			response = await callWebhook(bench, path, { prompt: 'Delete call ai-stream-1.' });
-		} finally {
-			await bench.n8n.deactivate(workflowId);
-		}
-		const [execution] = await settledExecutions(bench.n8n, workflowId);
+		const { response, execution } = await askAgent('ai-agent-stream', [DELETE_CALL], 'Delete call ai-stream-1.', { streaming: true });
 		expect(execution.status).toBe('success');
 		expect(response.status).toBe(200);
 

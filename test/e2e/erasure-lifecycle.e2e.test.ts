@@ -5,16 +5,14 @@
  * finished request to a CRM stand-in once, with every record and receipt and an Idempotency-Key. n8n is restarted
  * between the two workflows.
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
 import type { IDataObject } from 'n8n-workflow';
 
+import { startCrmStandIn, type CrmStandIn } from '../../dev/crm-stand-in';
 import { until } from '../../dev/executions';
 import { bootRealN8n, type RealN8n } from '../../dev/real-n8n';
 import { verifyingKeysFrom, verifyReceipts } from '../../nodes/shared/receipts/verify';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { importExamples, ensureWebhookCredential, postWebhook, ensureDataTable, REQUESTS_TABLE } = require('../../dev/examples');
+const { importExamples, ensureWebhookCredential, postWebhook, ensureDataTable, dataTableRows, REQUESTS_TABLE } = require('../../dev/examples');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { N8N_VERSION } = require('../../dev/n8n-runtime');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -23,18 +21,8 @@ const { readN8nStore, scanN8nStore } = require('../../dev/n8n-store');
 jest.setTimeout(600_000);
 
 /** The CRM stand-in: records every callback POSTed to it, with its headers and when it arrived. */
-interface Callback {
-	at: number;
-	headers: IncomingHttpHeaders;
-	body: { requestId: string; complete: boolean; dueBy: string; records: IDataObject[] };
-}
-const callbacks: Callback[] = [];
-/** How many of the next callbacks the CRM stand-in refuses with 503 (recorded all the same). */
-let crmRefusesNext = 0;
-/** How long the CRM stand-in takes to answer a callback it takes. */
-let crmAnswersAfterMs = 0;
-let crm: Server;
-let crmUrl: string;
+let crm: CrmStandIn;
+let callbacks: CrmStandIn['callbacks'];
 
 let bench: RealN8n;
 let webhookAuth: Record<string, string>;
@@ -42,21 +30,8 @@ let requestTable: { projectId: string; dataTableId: string };
 let completionId: string;
 
 beforeAll(async () => {
-	crm = createServer((request, response) => {
-		let text = '';
-		request.on('data', (chunk) => (text += chunk));
-		request.on('end', () => {
-			callbacks.push({ at: Date.now(), headers: request.headers, body: JSON.parse(text) });
-			if (crmRefusesNext > 0) {
-				crmRefusesNext--;
-				response.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"try again later"}');
-				return;
-			}
-			setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true}'), crmAnswersAfterMs);
-		});
-	});
-	await new Promise<void>((resolve) => crm.listen(0, '127.0.0.1', resolve));
-	crmUrl = `http://127.0.0.1:${(crm.address() as AddressInfo).port}/erasure-callbacks`;
+	crm = await startCrmStandIn();
+	callbacks = crm.callbacks;
 
 	// n8n 1.x must be given a pool of SQLite connections for these examples (2.x has one by default): with its default
 	// single connection, executions writing a data table at once can lose rows (docs/erasure-lifecycle.md, "n8n 1.x").
@@ -71,7 +46,7 @@ beforeAll(async () => {
 	const workflow = await bench.n8n.api('GET', `/workflows/${completionId}`);
 	const nodes = workflow.nodes as Array<{ name: string; parameters: { assignments: { assignments: IDataObject[] } } }>;
 	const settings = nodes.find((node) => node.name === 'Settings')!;
-	settings.parameters.assignments.assignments.find((assignment) => assignment.name === 'callbackUrl')!.value = crmUrl;
+	settings.parameters.assignments.assignments.find((assignment) => assignment.name === 'callbackUrl')!.value = crm.url;
 	await bench.n8n.api('PUT', `/workflows/${completionId}`, {
 		name: workflow.name,
 		nodes,
@@ -81,7 +56,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
 	await bench?.close();
-	await new Promise((resolve) => crm?.close(resolve));
+	await crm?.close();
 });
 
 const erasureRequest = async (body: unknown) => {
@@ -91,12 +66,7 @@ const erasureRequest = async (body: unknown) => {
 };
 
 /** The data table's rows, read through n8n's REST API as the Data tables page reads them. */
-async function rows(): Promise<IDataObject[]> {
-	const { projectId, dataTableId } = requestTable;
-	const answer = await bench.n8n.rest('GET', `/projects/${projectId}/data-tables/${dataTableId}/rows?take=1000&skip=0`);
-	if (answer.status !== 200) throw new Error(`could not read the rows: ${answer.status} ${JSON.stringify(answer.body)}`);
-	return ((answer.body.data as IDataObject).data ?? []) as IDataObject[];
-}
+const rows = () => dataTableRows(bench.n8n, requestTable) as Promise<IDataObject[]>;
 
 type RunData = Record<string, Array<{ data?: { main: Array<Array<{ json: IDataObject }> | null> } }>>;
 
@@ -287,7 +257,7 @@ test('erasure lifecycle: a CRM that refuses the callback gets the same one again
 
 	const reportedE = (run: { runData: RunData }) =>
 		outputOf(run.runData, 'Report: replace with your notification').filter((item) => item.requestId === 'lc-E');
-	crmRefusesNext = 1;
+	crm.refuseNext = 1;
 	const refusedRun = await runCompletion();
 	expect(refusedRun.status).toBe('success');
 	expect(forE()).toHaveLength(1);
@@ -312,7 +282,7 @@ test('two completion runs at once (a run longer than the schedule, a backlog aft
 	bench.emulator.husky.seedCalls([{ call_id: 'call_lc_j', status: 'completed' }] as never);
 	expect((await erasureRequest({ requestId: 'lc-J', huskyCallIds: ['call_lc_j'] })).status).toBe(202);
 	// The CRM takes 2 s to answer: both runs find the request finished and unconfirmed before either marks it.
-	crmAnswersAfterMs = 2000;
+	crm.answerAfterMs = 2000;
 	try {
 		const both = await Promise.all([runCompletion(), runCompletion()]);
 		expect(both.map((run) => [run.status, run.error])).toEqual([
@@ -322,7 +292,7 @@ test('two completion runs at once (a run longer than the schedule, a backlog aft
 		const sentBy = both.map((run) => outputOf(run.runData, 'Confirm to the CRM').filter((item) => item.received).length);
 		expect(sentBy.reduce((sum, sent) => sum + sent, 0)).toBe(1);
 	} finally {
-		crmAnswersAfterMs = 0;
+		crm.answerAfterMs = 0;
 	}
 	expect(callbacks.filter((callback) => callback.body.requestId === 'lc-J')).toHaveLength(1);
 	const [row] = (await rows()).filter((candidate) => candidate.erasureRequestId === 'lc-J');

@@ -11,11 +11,9 @@
  * Waits are on real conditions: the emulator's and the CRM stand-in's own records, the data table's rows, and the
  * completion workflow's finished executions (this test's copy saves them).
  */
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
 import type { IDataObject } from 'n8n-workflow';
 
+import { startCrmStandIn, type CrmStandIn } from '../../dev/crm-stand-in';
 import { until } from '../../dev/executions';
 import { bootRealN8n, type RealN8n } from '../../dev/real-n8n';
 import { verifyingKeysFrom, verifyReceipts } from '../../nodes/shared/receipts/verify';
@@ -23,7 +21,7 @@ import { startPostgres, startRedis, type Service, queueEnvFor } from './services
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startWorker, packPackage } = require('../../dev/n8n-instance');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { importExamples, ensureWebhookCredential, postWebhook, ensureDataTable, REQUESTS_TABLE } = require('../../dev/examples');
+const { importExamples, ensureWebhookCredential, postWebhook, ensureDataTable, dataTableRows, REQUESTS_TABLE } = require('../../dev/examples');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { N8N_VERSION } = require('../../dev/n8n-runtime');
 
@@ -35,18 +33,8 @@ type Worker = { logs(): string; stop(): Promise<void>; kill(): Promise<void> };
 const HOLD_MINUTES = 0.5;
 const EVERY_SECONDS = 10;
 
-interface Callback {
-	at: number;
-	headers: IncomingHttpHeaders;
-	text: string;
-	body: { requestId: string; complete: boolean; records: IDataObject[] };
-}
-const callbacks: Callback[] = [];
-/** Requests whose next callback the CRM stand-in keeps open without answering (a CRM that is slow to answer). */
-const holdOpen = new Set<string>();
-const openResponses: ServerResponse[] = [];
-let crm: Server;
-let crmUrl: string;
+/** The CRM: its `holdOpen` keeps a callback open without an answer (a CRM slow to answer). */
+let crm: CrmStandIn;
 
 let postgres: Service;
 let redis: Service;
@@ -59,21 +47,7 @@ let requestTable: { projectId: string; dataTableId: string };
 let completionId: string;
 
 beforeAll(async () => {
-	crm = createServer((request, response) => {
-		let text = '';
-		request.on('data', (chunk) => (text += chunk));
-		request.on('end', () => {
-			const body = JSON.parse(text);
-			callbacks.push({ at: Date.now(), headers: request.headers, text, body });
-			if (holdOpen.delete(body.requestId)) {
-				openResponses.push(response);
-				return;
-			}
-			response.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true}');
-		});
-	});
-	await new Promise<void>((resolve) => crm.listen(0, '127.0.0.1', resolve));
-	crmUrl = `http://127.0.0.1:${(crm.address() as AddressInfo).port}/erasure-callbacks`;
+	crm = await startCrmStandIn();
 
 	postgres = await startPostgres('n8n');
 	redis = await startRedis();
@@ -94,7 +68,7 @@ beforeAll(async () => {
 	const nodes = workflow.nodes as Array<{ name: string; parameters: IDataObject }>;
 	const settings = nodes.find((node) => node.name === 'Settings')!.parameters as { assignments: { assignments: IDataObject[] } };
 	const assign = (name: string, value: string | number) => (settings.assignments.assignments.find((entry) => entry.name === name)!.value = value);
-	assign('callbackUrl', crmUrl);
+	assign('callbackUrl', crm.url);
 	assign('callbackHoldMinutes', HOLD_MINUTES);
 	nodes.find((node) => node.name === 'Every 5 minutes')!.parameters.rule = {
 		interval: [{ field: 'seconds', secondsInterval: EVERY_SECONDS }],
@@ -109,25 +83,19 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-	for (const response of openResponses) response.destroy();
 	for (const worker of workers) await worker.stop();
 	await bench?.close();
 	await redis?.stop();
 	await postgres?.stop();
-	await new Promise((resolve) => crm?.close(resolve));
+	await crm?.close();
 });
 
 const erasureRequest = (body: unknown) =>
 	postWebhook(bench.n8n.baseUrl, 'erasure-request', body, webhookAuth) as Promise<{ status: number; body: IDataObject }>;
 
-async function rows(): Promise<IDataObject[]> {
-	const { projectId, dataTableId } = requestTable;
-	const answer = await bench.n8n.rest('GET', `/projects/${projectId}/data-tables/${dataTableId}/rows?take=1000&skip=0`);
-	if (answer.status !== 200) throw new Error(`could not read the rows: ${answer.status} ${JSON.stringify(answer.body)}`);
-	return ((answer.body.data as IDataObject).data ?? []) as IDataObject[];
-}
+const rows = () => dataTableRows(bench.n8n, requestTable) as Promise<IDataObject[]>;
 const rowsOf = async (requestId: string) => (await rows()).filter((row) => row.erasureRequestId === requestId);
-const callbacksFor = (requestId: string) => callbacks.filter((callback) => callback.body.requestId === requestId);
+const callbacksFor = (requestId: string) => crm.callbacksFor(requestId);
 
 /** Finished executions of the completion workflow that started after `since` (n8n's own record of its runs). */
 async function completionRunsSince(since: number): Promise<IDataObject[]> {
@@ -188,7 +156,7 @@ test('a worker killed while the completion run looks up the tasks: no row lost, 
 	armed = true;
 	await firstLookUp;
 	const { killedAt } = await killWorker();
-	const callbacksAtKill = callbacks.length;
+	const callbacksAtKill = crm.callbacks.length;
 	const lookUpsAtKill = lookUps;
 
 	// Recovery: a new worker. Meanwhile the schedule went on; its runs wait in the queue.
@@ -245,7 +213,7 @@ test('a worker killed while the completion run looks up the tasks: no row lost, 
 
 test('a worker killed while the CRM holds the callback open: the CRM gets it again once the hold lapses, same Idempotency-Key, same body, and once only', async () => {
 	bench.emulator.husky.seedCalls([{ call_id: 'call_qc_c', status: 'completed' }] as never);
-	holdOpen.add('qc-C');
+	crm.holdOpen.add('qc-C');
 	const answer = await erasureRequest({ requestId: 'qc-C', huskyCallIds: ['call_qc_c'] });
 	expect(answer.status).toBe(202);
 
@@ -256,7 +224,7 @@ test('a worker killed while the CRM holds the callback open: the CRM gets it aga
 	expect(held.callbackBy).toEqual(expect.any(String));
 	expect(held.confirmedAt).toBeNull();
 	const { killedAt } = await killWorker();
-	for (const response of openResponses.splice(0)) response.destroy();
+	crm.dropOpen();
 
 	workers.push(await startWorker({ tarball, env: queueEnv }));
 	const workerReadyMs = Date.now() - killedAt;

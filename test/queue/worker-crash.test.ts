@@ -23,7 +23,7 @@ import { startPostgres, startRedis, type Service, queueEnvFor } from './services
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startWorker, packPackage } = require('../../dev/n8n-instance');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { ensureAuditTable, useAuditTable } = require('../../dev/examples');
+const { ensureAuditTable, useAuditTable, dataTableRows } = require('../../dev/examples');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { N8N_VERSION } = require('../../dev/n8n-runtime');
 
@@ -183,19 +183,7 @@ async function savedRecords(id: string): Promise<number> {
 	return (runs ?? []).reduce((sum, run) => sum + (run.data?.main[0] ?? []).filter((item) => item.json.outcome === 'deleted').length, 0);
 }
 
-async function auditRows(): Promise<IDataObject[]> {
-	const rows: IDataObject[] = [];
-	for (;;) {
-		const page = await bench.n8n.rest(
-			'GET',
-			`/projects/${audit.projectId}/data-tables/${audit.dataTableId}/rows?take=100&skip=${rows.length}`,
-		);
-		if (page.status !== 200) throw new Error(`data table rows → ${page.status}: ${JSON.stringify(page.body).slice(0, 500)}`);
-		const { count, data } = page.body.data as { count: number; data: IDataObject[] };
-		rows.push(...data);
-		if (data.length === 0 || rows.length >= count) return rows;
-	}
-}
+const auditRows = () => dataTableRows(bench.n8n, audit) as Promise<IDataObject[]>;
 
 const deletedCalls = (prefix: string) =>
 	(bench.emulator.stream.listCalls as () => IDataObject[])().filter((call) => call.deleted && String(call.id).startsWith(prefix)).length;
